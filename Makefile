@@ -35,10 +35,9 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
-	{ echo '/* $(EXTENSION)--$(EXTVERSION).sql -- built from src/sql/*.sql; do not edit */'; \
-	  echo; \
-	  echo '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
-	  for f in $(SQL_PARTS); do echo; echo "-- ---- $$f ----"; cat $$f; done; } > $@
+	{ printf '%s\n' '-- $(EXTENSION)--$(EXTVERSION).sql: built from src/sql by make, do not edit' ''; \
+	  printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	  for f in $(SQL_PARTS); do printf '\n-- ---- %s ----\n' "$$f"; cat "$$f"; done; } > $@
 
 .PHONY: bench demo test
 bench:

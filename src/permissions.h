@@ -12,6 +12,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 /* ---------------------------------------------------------------------
  * access_level.c -- the ordered type none < read < full
@@ -54,5 +55,134 @@ typedef uint8 PermPrivileges;
 extern PermPrivileges perm_privilege_bit(char letter);
 /* canonical text (letters in the order rwdao) into buf of at least 6 bytes */
 extern void perm_privileges_format(PermPrivileges privs, char *buf);
+
+/* ---------------------------------------------------------------------
+ * identity.c -- who is acting
+ * ---------------------------------------------------------------------
+ */
+extern uint64 perm_identity_generation;
+extern void perm_identity_init(void);
+extern const char *perm_identity_setting(void);
+extern const char *perm_identity_reason(void);
+
+/* ---------------------------------------------------------------------
+ * cache.c -- the model and the acting user's effective rights
+ *
+ * Pointers handed out stay valid until the end of the current top-level
+ * statement; a pointer kept longer (fn_extra) must be re-validated against
+ * PermModel.generation first.
+ * ---------------------------------------------------------------------
+ */
+typedef enum PermLocationRule
+{
+	PERM_RULE_NONE = 0,
+	PERM_RULE_LOCATION,
+	PERM_RULE_ANY_LOCATION,
+	PERM_RULE_ALL_LOCATIONS
+} PermLocationRule;
+
+typedef struct PermAreaPrivs
+{
+	const char *area;
+	PermPrivileges privs;
+} PermAreaPrivs;
+
+typedef struct PermRole
+{
+	const char *role;
+	const char *inherits;		/* NULL when the role inherits nothing */
+	bool		is_admin;
+	int			nareas;
+	PermAreaPrivs *areas;		/* the role's own privileges, sorted by area */
+} PermRole;
+
+typedef struct PermAction
+{
+	const char *action;
+	const char *area;
+	PermPrivileges privilege;	/* exactly one bit */
+	PermLocationRule rule;
+	PermAccessLevel min_access;
+	const char *feature;		/* NULL when the action belongs to no feature */
+	bool		feature_enabled;
+} PermAction;
+
+typedef struct PermSetting
+{
+	const char *name;
+	const char *value;
+} PermSetting;
+
+typedef struct PermModel
+{
+	uint64		generation;		/* unique per build, never reused */
+	Oid			owner;			/* the extension's owner */
+	int			nroles;
+	PermRole   *roles;			/* sorted by role */
+	int			nactions;
+	PermAction *actions;		/* sorted by action */
+	int			nlocations;
+	int64	   *locations;		/* sorted */
+	int			nsettings;
+	PermSetting *settings;		/* sorted by name */
+} PermModel;
+
+typedef struct PermLocAccess
+{
+	int64		location_id;
+	PermAccessLevel access;
+} PermLocAccess;
+
+typedef struct PermMembership
+{
+	const char *scope;
+	const char *scope_id;
+	const char *role;
+} PermMembership;
+
+typedef struct PermUser
+{
+	const char *user_id;
+	bool		exists;			/* false: the identity names no users row */
+	bool		active;
+	const char *role;			/* global role, NULL for none */
+	const char *admin_role;		/* the role of the chain that is_admin, or NULL */
+	PermAccessLevel default_access;
+	bool		has_limit;
+	Datum		purchasing_limit;	/* numeric, valid when has_limit */
+	int			nareas;
+	PermAreaPrivs *areas;		/* effective through the global role chain */
+	int			nlocs;
+	PermLocAccess *locs;		/* explicit grants, sorted by location */
+	PermAccessLevel min_all;	/* lowest access over every known location */
+	PermAccessLevel max_any;	/* highest access over every known location */
+	int			nmembers;
+	PermMembership *members;
+} PermUser;
+
+extern void perm_cache_init(void);
+extern PermModel *perm_model(void);
+extern PermUser *perm_acting_user(void);
+extern PermUser *perm_lookup_user(const char *user_id);
+extern const PermAction *perm_find_action(const PermModel *model, const char *action, int len);
+extern const PermRole *perm_find_role(const PermModel *model, const char *role);
+extern const char *perm_find_setting(const PermModel *model, const char *name);
+extern bool perm_location_known(const PermModel *model, int64 location_id);
+extern PermAccessLevel perm_user_location_access(const PermModel *model,
+												 const PermUser *user,
+												 int64 location_id);
+extern PermPrivileges perm_role_privileges(const PermModel *model, const char *role,
+										   const char *area, bool *is_admin);
+extern bool perm_is_config_table(Oid relid);
+
+/* ---------------------------------------------------------------------
+ * checks.c -- the answers
+ * ---------------------------------------------------------------------
+ */
+extern bool perm_decide(const PermModel *m, const PermUser *u, const PermAction *a,
+						const char *action_name, bool has_loc, int64 loc,
+						const char *scope, const char *scope_id, StringInfo why);
+extern bool perm_may_admin(StringInfo why);
+extern void perm_require_admin(const char *what);
 
 #endif							/* PERMISSIONS_H */

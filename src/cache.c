@@ -1,0 +1,1071 @@
+/*
+ * cache.c
+ *		The per-backend rights cache: the model and the users' effective rights.
+ *
+ * This is the only file that reads the config tables on the check path.
+ * Everything is built lazily and kept in memory contexts under
+ * CacheMemoryContext:
+ *
+ *	- the model (roles, actions, locations, settings), shared by all users;
+ *	- up to MAX_CACHED_USERS users' effective rights, the acting user's among
+ *	  them, plus the db_role -> user_id mapping of roles seen.
+ *
+ * Validity.  Every committed write to a config table sends a relcache
+ * invalidation for that table (catalog.c).  Our relcache callback only
+ * marks the cache invalid; the rebuild happens at the next use.  At the
+ * first call of each top-level statement we call AcceptInvalidationMessages,
+ * so a change committed elsewhere is obeyed at the next statement even
+ * inside an open transaction, and a rolled-back change never sends a
+ * message.  A session's own uncommitted changes are seen at its next
+ * command, because local invalidations are processed at command end (and
+ * replayed on abort, which flushes them again).
+ *
+ * Builds read with a fresh MVCC snapshot taken after every relation and
+ * index is locked, so an invalidation processed while locking cannot leave
+ * a build older than the message that triggered it.
+ *
+ * Lifetime.  A rebuild never frees memory a caller may hold: superseded
+ * contexts are retired and deleted at the next top-level statement.
+ */
+#include "permissions.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_index.h"
+#include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#define MAX_CACHED_USERS 64
+#define MAX_CACHED_DBROLES 16
+
+/* the config tables whose changes invalidate the cache */
+typedef enum ConfigTable
+{
+	CT_ROLES,
+	CT_AREAS,
+	CT_ROLE_PRIVILEGES,
+	CT_FEATURES,
+	CT_ACTIONS,
+	CT_LOCATIONS,
+	CT_SETTINGS,
+	CT_USERS,
+	CT_LOCATION_ACCESS,
+	CT_MEMBERSHIPS,
+	CT_COUNT
+} ConfigTable;
+
+static const char *const config_table_names[CT_COUNT] = {
+	"roles", "areas", "role_privileges", "features", "actions",
+	"locations", "settings", "users", "location_access", "memberships"
+};
+
+/* OIDs of the config tables as of the last build; InvalidOid before */
+static Oid	config_relids[CT_COUNT];
+
+/* invalidation state: set by the callback, cleared by rebuilds */
+static bool model_valid = false;
+static bool users_valid = false;
+static uint64 inval_count = 0;
+static uint64 next_generation = 1;
+
+/* statement gating */
+static TimestampTz seen_stmt_start = 0;
+static LocalTransactionId seen_lxid = InvalidLocalTransactionId;
+
+static MemoryContext model_cxt = NULL;
+static PermModel *current_model = NULL;
+
+typedef struct CachedDbRole
+{
+	Oid			roleid;
+	const char *user_id;		/* NULL: the role maps to no user */
+} CachedDbRole;
+
+static MemoryContext users_cxt = NULL;
+static uint64 users_epoch = 0;
+static int	nusers = 0;
+static PermUser *users[MAX_CACHED_USERS];
+static int	ndbroles = 0;
+static CachedDbRole dbroles[MAX_CACHED_DBROLES];
+
+/* the acting user, valid while all of these still match */
+static PermUser *acting_user = NULL;
+static bool acting_valid = false;
+static uint64 acting_identity_gen = 0;
+static Oid	acting_roleid = InvalidOid;
+static uint64 acting_users_epoch = 0;
+
+/* contexts superseded by rebuilds, deleted at the next statement */
+static List *retired = NIL;
+
+/*
+ * Is relid one of the config tables?
+ */
+bool
+perm_is_config_table(Oid relid)
+{
+	for (int i = 0; i < CT_COUNT; i++)
+	{
+		if (config_relids[i] == relid)
+			return OidIsValid(relid);
+	}
+	return false;
+}
+
+/*
+ * Mark everything invalid when a config table (or every relation) changes
+ */
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	if (OidIsValid(relid) && !perm_is_config_table(relid))
+		return;
+	model_valid = false;
+	users_valid = false;
+	inval_count++;
+}
+
+/*
+ * A role was renamed or dropped: forget the db_role mappings
+ */
+static void
+authid_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	users_valid = false;
+	inval_count++;
+}
+
+void
+perm_cache_init(void)
+{
+	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, authid_callback, (Datum) 0);
+}
+
+static void
+retire_context(MemoryContext cxt)
+{
+	MemoryContext old;
+
+	if (cxt == NULL)
+		return;
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	retired = lappend(retired, cxt);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Ensure messages committed before this statement have been seen
+ *
+ * Runs its body once per top-level statement: deletes retired contexts (no
+ * caller holds their pointers across statements) and accepts invalidations.
+ */
+static inline void
+cache_validate(void)
+{
+	TimestampTz ts = GetCurrentStatementStartTimestamp();
+
+	if (likely(ts == seen_stmt_start && MyProc->lxid == seen_lxid))
+		return;
+	seen_stmt_start = ts;
+	seen_lxid = MyProc->lxid;
+	if (retired != NIL)
+	{
+		ListCell   *lc;
+
+		foreach(lc, retired)
+			MemoryContextDelete((MemoryContext) lfirst(lc));
+		list_free(retired);
+		retired = NIL;
+	}
+	AcceptInvalidationMessages();
+}
+
+/* ---------------------------------------------------------------------
+ * Reading config tables
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct TableReader
+{
+	Relation	rel;
+	AttrNumber *attnums;
+	int			natts;
+} TableReader;
+
+/*
+ * Open a config table and find its columns by name
+ */
+static void
+reader_open(TableReader *r, ConfigTable ct, const char *const *columns, int ncolumns)
+{
+	Oid			relid = config_relids[ct];
+
+	r->rel = table_open(relid, AccessShareLock);
+	r->natts = ncolumns;
+	r->attnums = palloc(sizeof(AttrNumber) * ncolumns);
+	for (int i = 0; i < ncolumns; i++)
+	{
+		r->attnums[i] = get_attnum(relid, columns[i]);
+		if (r->attnums[i] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("column \"%s\" of permissions.%s is missing",
+							columns[i], config_table_names[ct]),
+					 errhint("Reinstall or update the permissions extension.")));
+	}
+}
+
+static void
+reader_close(TableReader *r)
+{
+	table_close(r->rel, NoLock);
+}
+
+static Datum
+reader_get(TableReader *r, HeapTuple tup, int col, bool *isnull)
+{
+	return heap_getattr(tup, r->attnums[col], RelationGetDescr(r->rel), isnull);
+}
+
+static char *
+reader_text(TableReader *r, HeapTuple tup, int col)
+{
+	bool		isnull;
+	Datum		d = reader_get(r, tup, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * The index whose first key column is attnum, or InvalidOid
+ */
+static Oid
+index_on_first_column(Relation rel, AttrNumber attnum)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	Oid			result = InvalidOid;
+
+	foreach(lc, indexes)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		Form_pg_index form;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		form = (Form_pg_index) GETSTRUCT(tup);
+		if (form->indisvalid && form->indnatts >= 1 &&
+			form->indkey.values[0] == attnum &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL))
+			result = indexoid;
+		ReleaseSysCache(tup);
+		if (OidIsValid(result))
+			break;
+	}
+	list_free(indexes);
+	return result;
+}
+
+/*
+ * Look up the config tables' OIDs; error when the extension is missing
+ */
+static void
+resolve_config_tables(void)
+{
+	Oid			nsp = get_namespace_oid("permissions", true);
+
+	for (int i = 0; i < CT_COUNT; i++)
+	{
+		Oid			relid = OidIsValid(nsp) ?
+			get_relname_relid(config_table_names[i], nsp) : InvalidOid;
+
+		if (!OidIsValid(relid))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("table permissions.%s does not exist", config_table_names[i]),
+					 errhint("Run CREATE EXTENSION permissions in this database.")));
+		config_relids[i] = relid;
+	}
+}
+
+static Oid
+extension_owner(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			owner = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum("permissions"));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return owner;
+}
+
+static int
+cmp_strings(const char *a, const char *b)
+{
+	return strcmp(a, b);
+}
+
+static int
+cmp_area_privs(const void *a, const void *b)
+{
+	return cmp_strings(((const PermAreaPrivs *) a)->area, ((const PermAreaPrivs *) b)->area);
+}
+
+static int
+cmp_roles(const void *a, const void *b)
+{
+	return cmp_strings(((const PermRole *) a)->role, ((const PermRole *) b)->role);
+}
+
+static int
+cmp_actions(const void *a, const void *b)
+{
+	return cmp_strings(((const PermAction *) a)->action, ((const PermAction *) b)->action);
+}
+
+static int
+cmp_settings(const void *a, const void *b)
+{
+	return cmp_strings(((const PermSetting *) a)->name, ((const PermSetting *) b)->name);
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_loc_access(const void *a, const void *b)
+{
+	return cmp_int64(&((const PermLocAccess *) a)->location_id,
+					 &((const PermLocAccess *) b)->location_id);
+}
+
+static PermLocationRule
+parse_rule(const char *rule)
+{
+	if (strcmp(rule, "location") == 0)
+		return PERM_RULE_LOCATION;
+	if (strcmp(rule, "any_location") == 0)
+		return PERM_RULE_ANY_LOCATION;
+	if (strcmp(rule, "all_locations") == 0)
+		return PERM_RULE_ALL_LOCATIONS;
+	return PERM_RULE_NONE;		/* the table's CHECK admits nothing else */
+}
+
+/*
+ * Read the model (roles, privileges, actions, features, locations, settings)
+ * into a new context
+ */
+static PermModel *
+build_model(MemoryContext cxt)
+{
+	static const char *const role_cols[] = {"role", "inherits", "is_admin"};
+	static const char *const rp_cols[] = {"role", "area", "privileges"};
+	static const char *const feature_cols[] = {"feature", "enabled"};
+	static const char *const action_cols[] = {"action", "area", "privilege",
+	"location_rule", "min_access", "feature"};
+	static const char *const location_cols[] = {"location_id"};
+	static const char *const setting_cols[] = {"name", "value"};
+	TableReader roles_r,
+				rp_r,
+				features_r,
+				actions_r,
+				locations_r,
+				settings_r;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	PermModel  *m = palloc0(sizeof(PermModel));
+	Snapshot	snap;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			cap;
+	int			nfeatures = 0;
+	PermSetting *features;
+
+	reader_open(&roles_r, CT_ROLES, role_cols, lengthof(role_cols));
+	reader_open(&rp_r, CT_ROLE_PRIVILEGES, rp_cols, lengthof(rp_cols));
+	reader_open(&features_r, CT_FEATURES, feature_cols, lengthof(feature_cols));
+	reader_open(&actions_r, CT_ACTIONS, action_cols, lengthof(action_cols));
+	reader_open(&locations_r, CT_LOCATIONS, location_cols, lengthof(location_cols));
+	reader_open(&settings_r, CT_SETTINGS, setting_cols, lengthof(setting_cols));
+
+	snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_ROLES]));
+
+	/* roles */
+	cap = 16;
+	m->roles = palloc(sizeof(PermRole) * cap);
+	scan = systable_beginscan(roles_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		PermRole   *r;
+		bool		isnull;
+
+		if (m->nroles == cap)
+			m->roles = repalloc(m->roles, sizeof(PermRole) * (cap *= 2));
+		r = &m->roles[m->nroles++];
+		r->role = reader_text(&roles_r, tup, 0);
+		r->inherits = reader_text(&roles_r, tup, 1);
+		r->is_admin = DatumGetBool(reader_get(&roles_r, tup, 2, &isnull)) && !isnull;
+		r->nareas = 0;
+		r->areas = NULL;
+	}
+	systable_endscan(scan);
+	qsort(m->roles, m->nroles, sizeof(PermRole), cmp_roles);
+
+	/* role privileges, attached to their roles */
+	scan = systable_beginscan(rp_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		char	   *role = reader_text(&rp_r, tup, 0);
+		PermRole   *r = (PermRole *) perm_find_role(m, role);
+		bool		isnull;
+
+		if (r == NULL)
+			continue;
+		r->areas = r->areas ? repalloc(r->areas, sizeof(PermAreaPrivs) * (r->nareas + 1))
+			: palloc(sizeof(PermAreaPrivs));
+		r->areas[r->nareas].area = reader_text(&rp_r, tup, 1);
+		r->areas[r->nareas].privs = DatumGetPrivileges(reader_get(&rp_r, tup, 2, &isnull));
+		if (isnull)
+			r->areas[r->nareas].privs = 0;
+		r->nareas++;
+	}
+	systable_endscan(scan);
+	for (int i = 0; i < m->nroles; i++)
+		qsort(m->roles[i].areas, m->roles[i].nareas, sizeof(PermAreaPrivs), cmp_area_privs);
+
+	/* features, kept as name -> "t"/"f" to resolve actions */
+	cap = 16;
+	features = palloc(sizeof(PermSetting) * cap);
+	scan = systable_beginscan(features_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		bool		enabled;
+
+		if (nfeatures == cap)
+			features = repalloc(features, sizeof(PermSetting) * (cap *= 2));
+		enabled = DatumGetBool(reader_get(&features_r, tup, 1, &isnull)) && !isnull;
+		features[nfeatures].name = reader_text(&features_r, tup, 0);
+		features[nfeatures].value = enabled ? "t" : "f";
+		nfeatures++;
+	}
+	systable_endscan(scan);
+
+	/* actions */
+	cap = 32;
+	m->actions = palloc(sizeof(PermAction) * cap);
+	scan = systable_beginscan(actions_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		PermAction *a;
+		bool		isnull;
+		char	   *rule;
+
+		if (m->nactions == cap)
+			m->actions = repalloc(m->actions, sizeof(PermAction) * (cap *= 2));
+		a = &m->actions[m->nactions++];
+		a->action = reader_text(&actions_r, tup, 0);
+		a->area = reader_text(&actions_r, tup, 1);
+		a->privilege = perm_privilege_bit(DatumGetChar(reader_get(&actions_r, tup, 2, &isnull)));
+		rule = reader_text(&actions_r, tup, 3);
+		a->rule = rule ? parse_rule(rule) : PERM_RULE_NONE;
+		a->min_access = DatumGetAccessLevel(reader_get(&actions_r, tup, 4, &isnull));
+		if (isnull)
+			a->min_access = PERM_ACCESS_READ;
+		a->feature = reader_text(&actions_r, tup, 5);
+		a->feature_enabled = true;
+		if (a->feature != NULL)
+		{
+			a->feature_enabled = false;
+			for (int i = 0; i < nfeatures; i++)
+			{
+				if (strcmp(features[i].name, a->feature) == 0)
+				{
+					a->feature_enabled = features[i].value[0] == 't';
+					break;
+				}
+			}
+		}
+	}
+	systable_endscan(scan);
+	qsort(m->actions, m->nactions, sizeof(PermAction), cmp_actions);
+
+	/* locations */
+	cap = 64;
+	m->locations = palloc(sizeof(int64) * cap);
+	scan = systable_beginscan(locations_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		d = reader_get(&locations_r, tup, 0, &isnull);
+
+		if (isnull)
+			continue;
+		if (m->nlocations == cap)
+			m->locations = repalloc(m->locations, sizeof(int64) * (cap *= 2));
+		m->locations[m->nlocations++] = DatumGetInt64(d);
+	}
+	systable_endscan(scan);
+	qsort(m->locations, m->nlocations, sizeof(int64), cmp_int64);
+
+	/* settings */
+	cap = 8;
+	m->settings = palloc(sizeof(PermSetting) * cap);
+	scan = systable_beginscan(settings_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		if (m->nsettings == cap)
+			m->settings = repalloc(m->settings, sizeof(PermSetting) * (cap *= 2));
+		m->settings[m->nsettings].name = reader_text(&settings_r, tup, 0);
+		m->settings[m->nsettings].value = reader_text(&settings_r, tup, 1);
+		m->nsettings++;
+	}
+	systable_endscan(scan);
+	qsort(m->settings, m->nsettings, sizeof(PermSetting), cmp_settings);
+
+	UnregisterSnapshot(snap);
+	reader_close(&roles_r);
+	reader_close(&rp_r);
+	reader_close(&features_r);
+	reader_close(&actions_r);
+	reader_close(&locations_r);
+	reader_close(&settings_r);
+
+	m->owner = extension_owner();
+	m->generation = next_generation++;
+	MemoryContextSwitchTo(old);
+	return m;
+}
+
+/*
+ * The current model, rebuilt when a config table changed
+ */
+PermModel *
+perm_model(void)
+{
+	cache_validate();
+	for (int attempt = 0; !model_valid || current_model == NULL; attempt++)
+	{
+		MemoryContext cxt;
+		uint64		start;
+
+		resolve_config_tables();
+		/* lock everything first: this may process pending invalidations */
+		for (int i = 0; i < CT_COUNT; i++)
+			LockRelationOid(config_relids[i], AccessShareLock);
+
+		start = inval_count;
+		cxt = AllocSetContextCreate(CacheMemoryContext, "permissions model",
+									ALLOCSET_SMALL_SIZES);
+		PG_TRY();
+		{
+			PermModel  *m = build_model(cxt);
+
+			retire_context(model_cxt);
+			model_cxt = cxt;
+			current_model = m;
+		}
+		PG_CATCH();
+		{
+			MemoryContextDelete(cxt);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+
+		/* users depend on the model: start them afresh */
+		retire_context(users_cxt);
+		users_cxt = NULL;
+		users_valid = false;
+
+		/* an invalidation arrived while reading: read again (bounded) */
+		model_valid = (start == inval_count) || attempt >= 3;
+	}
+	return current_model;
+}
+
+/* ---------------------------------------------------------------------
+ * Lookups in the model
+ * ---------------------------------------------------------------------
+ */
+
+const PermAction *
+perm_find_action(const PermModel *model, const char *action, int len)
+{
+	int			lo = 0,
+				hi = model->nactions - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		const char *name = model->actions[mid].action;
+		int			c = strncmp(name, action, len);
+
+		if (c == 0 && name[len] != '\0')
+			c = 1;
+		if (c == 0)
+			return &model->actions[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+const PermRole *
+perm_find_role(const PermModel *model, const char *role)
+{
+	PermRole	key;
+
+	if (role == NULL || model->nroles == 0)
+		return NULL;
+	key.role = role;
+	return bsearch(&key, model->roles, model->nroles, sizeof(PermRole), cmp_roles);
+}
+
+const char *
+perm_find_setting(const PermModel *model, const char *name)
+{
+	PermSetting key;
+	PermSetting *s;
+
+	if (model->nsettings == 0)
+		return NULL;
+	key.name = name;
+	s = bsearch(&key, model->settings, model->nsettings, sizeof(PermSetting), cmp_settings);
+	return s ? s->value : NULL;
+}
+
+bool
+perm_location_known(const PermModel *model, int64 location_id)
+{
+	int			lo = 0,
+				hi = model->nlocations - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int64		v = model->locations[mid];
+
+		if (v == location_id)
+			return true;
+		if (v < location_id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return false;
+}
+
+/*
+ * A user's access to one location: explicit grant, else the default for a
+ * known location, else none; administrators have full access everywhere
+ */
+PermAccessLevel
+perm_user_location_access(const PermModel *model, const PermUser *user,
+						  int64 location_id)
+{
+	int			lo = 0,
+				hi = user->nlocs - 1;
+
+	if (!user->exists || !user->active)
+		return PERM_ACCESS_NONE;
+	if (user->admin_role != NULL)
+		return PERM_ACCESS_FULL;
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int64		v = user->locs[mid].location_id;
+
+		if (v == location_id)
+			return user->locs[mid].access;
+		if (v < location_id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return perm_location_known(model, location_id) ? user->default_access : PERM_ACCESS_NONE;
+}
+
+/*
+ * The privileges a role has on an area through its inheritance chain
+ */
+PermPrivileges
+perm_role_privileges(const PermModel *model, const char *role, const char *area,
+					 bool *is_admin)
+{
+	PermPrivileges result = 0;
+	const PermRole *r = perm_find_role(model, role);
+
+	if (is_admin)
+		*is_admin = false;
+	/* the chain is acyclic (catalog.c); the bound guards a corrupt table */
+	for (int depth = 0; r != NULL && depth <= model->nroles; depth++)
+	{
+		PermAreaPrivs key;
+		PermAreaPrivs *ap;
+
+		if (r->is_admin && is_admin)
+			*is_admin = true;
+		if (area != NULL && r->nareas > 0)
+		{
+			key.area = area;
+			ap = bsearch(&key, r->areas, r->nareas, sizeof(PermAreaPrivs), cmp_area_privs);
+			if (ap)
+				result |= ap->privs;
+		}
+		r = perm_find_role(model, r->inherits);
+	}
+	return result;
+}
+
+/* ---------------------------------------------------------------------
+ * Users
+ * ---------------------------------------------------------------------
+ */
+
+static void
+add_area_privs(PermUser *u, int *cap, const char *area, PermPrivileges privs)
+{
+	for (int i = 0; i < u->nareas; i++)
+	{
+		if (strcmp(u->areas[i].area, area) == 0)
+		{
+			u->areas[i].privs |= privs;
+			return;
+		}
+	}
+	if (u->nareas == *cap)
+		u->areas = repalloc(u->areas, sizeof(PermAreaPrivs) * (*cap *= 2));
+	u->areas[u->nareas].area = area;
+	u->areas[u->nareas].privs = privs;
+	u->nareas++;
+}
+
+/*
+ * Read one user's row, grants and memberships, and derive effective rights
+ */
+static PermUser *
+build_user(const PermModel *model, const char *user_id)
+{
+	static const char *const user_cols[] = {"user_id", "role", "default_location_access",
+	"purchasing_limit", "active"};
+	static const char *const la_cols[] = {"user_id", "location_id", "access"};
+	static const char *const mem_cols[] = {"user_id", "scope", "scope_id", "role"};
+	TableReader users_r,
+				la_r,
+				mem_r;
+	Oid			users_idx,
+				la_idx,
+				mem_idx;
+	PermUser   *u = palloc0(sizeof(PermUser));
+	Snapshot	snap;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			cap;
+	const PermRole *r;
+
+	u->user_id = pstrdup(user_id);
+
+	reader_open(&users_r, CT_USERS, user_cols, lengthof(user_cols));
+	reader_open(&la_r, CT_LOCATION_ACCESS, la_cols, lengthof(la_cols));
+	reader_open(&mem_r, CT_MEMBERSHIPS, mem_cols, lengthof(mem_cols));
+	users_idx = index_on_first_column(users_r.rel, users_r.attnums[0]);
+	la_idx = index_on_first_column(la_r.rel, la_r.attnums[0]);
+	mem_idx = index_on_first_column(mem_r.rel, mem_r.attnums[0]);
+	if (OidIsValid(users_idx))
+		LockRelationOid(users_idx, AccessShareLock);
+	if (OidIsValid(la_idx))
+		LockRelationOid(la_idx, AccessShareLock);
+	if (OidIsValid(mem_idx))
+		LockRelationOid(mem_idx, AccessShareLock);
+
+	snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_USERS]));
+
+	/* the users row */
+	ScanKeyInit(&key, users_r.attnums[0], BTEqualStrategyNumber, F_TEXTEQ,
+				CStringGetTextDatum(user_id));
+	scan = systable_beginscan(users_r.rel, users_idx, OidIsValid(users_idx), snap, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		bool		isnull;
+		Datum		d;
+
+		u->exists = true;
+		u->role = reader_text(&users_r, tup, 1);
+		d = reader_get(&users_r, tup, 2, &isnull);
+		u->default_access = isnull ? PERM_ACCESS_NONE : DatumGetAccessLevel(d);
+		d = reader_get(&users_r, tup, 3, &isnull);
+		u->has_limit = !isnull;
+		if (!isnull)
+			u->purchasing_limit = datumCopy(d, false, -1);
+		d = reader_get(&users_r, tup, 4, &isnull);
+		u->active = !isnull && DatumGetBool(d);
+	}
+	systable_endscan(scan);
+
+	/* explicit location grants */
+	cap = 16;
+	u->locs = palloc(sizeof(PermLocAccess) * cap);
+	if (u->exists)
+	{
+		ScanKeyInit(&key, la_r.attnums[0], BTEqualStrategyNumber, F_TEXTEQ,
+					CStringGetTextDatum(user_id));
+		scan = systable_beginscan(la_r.rel, la_idx, OidIsValid(la_idx), snap, 1, &key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			bool		isnull1,
+						isnull2;
+			Datum		loc = reader_get(&la_r, tup, 1, &isnull1);
+			Datum		acc = reader_get(&la_r, tup, 2, &isnull2);
+
+			if (isnull1 || isnull2)
+				continue;
+			if (u->nlocs == cap)
+				u->locs = repalloc(u->locs, sizeof(PermLocAccess) * (cap *= 2));
+			u->locs[u->nlocs].location_id = DatumGetInt64(loc);
+			u->locs[u->nlocs].access = DatumGetAccessLevel(acc);
+			u->nlocs++;
+		}
+		systable_endscan(scan);
+		qsort(u->locs, u->nlocs, sizeof(PermLocAccess), cmp_loc_access);
+	}
+
+	/* scoped memberships */
+	cap = 4;
+	u->members = palloc(sizeof(PermMembership) * cap);
+	if (u->exists)
+	{
+		ScanKeyInit(&key, mem_r.attnums[0], BTEqualStrategyNumber, F_TEXTEQ,
+					CStringGetTextDatum(user_id));
+		scan = systable_beginscan(mem_r.rel, mem_idx, OidIsValid(mem_idx), snap, 1, &key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			if (u->nmembers == cap)
+				u->members = repalloc(u->members, sizeof(PermMembership) * (cap *= 2));
+			u->members[u->nmembers].scope = reader_text(&mem_r, tup, 1);
+			u->members[u->nmembers].scope_id = reader_text(&mem_r, tup, 2);
+			u->members[u->nmembers].role = reader_text(&mem_r, tup, 3);
+			u->nmembers++;
+		}
+		systable_endscan(scan);
+	}
+
+	UnregisterSnapshot(snap);
+	reader_close(&users_r);
+	reader_close(&la_r);
+	reader_close(&mem_r);
+
+	/* effective global privileges through the role chain */
+	cap = 8;
+	u->areas = palloc(sizeof(PermAreaPrivs) * cap);
+	r = perm_find_role(model, u->role);
+	for (int depth = 0; r != NULL && depth <= model->nroles; depth++)
+	{
+		if (r->is_admin && u->admin_role == NULL)
+			u->admin_role = r->role;
+		for (int i = 0; i < r->nareas; i++)
+			add_area_privs(u, &cap, r->areas[i].area, r->areas[i].privs);
+		r = perm_find_role(model, r->inherits);
+	}
+	qsort(u->areas, u->nareas, sizeof(PermAreaPrivs), cmp_area_privs);
+
+	/* lowest and highest access over every known location */
+	u->min_all = PERM_ACCESS_FULL;
+	u->max_any = PERM_ACCESS_NONE;
+	for (int i = 0, j = 0; i < model->nlocations; i++)
+	{
+		int64		loc = model->locations[i];
+		PermAccessLevel a = u->default_access;
+
+		while (j < u->nlocs && u->locs[j].location_id < loc)
+			j++;
+		if (j < u->nlocs && u->locs[j].location_id == loc)
+			a = u->locs[j].access;
+		if (a < u->min_all)
+			u->min_all = a;
+		if (a > u->max_any)
+			u->max_any = a;
+	}
+	return u;
+}
+
+/*
+ * Ensure the users cache belongs to the current model
+ */
+static void
+users_validate(void)
+{
+	if (users_valid && users_cxt != NULL && nusers < MAX_CACHED_USERS)
+		return;
+	retire_context(users_cxt);
+	users_cxt = AllocSetContextCreate(CacheMemoryContext, "permissions users",
+									  ALLOCSET_DEFAULT_SIZES);
+	nusers = 0;
+	ndbroles = 0;
+	users_epoch++;
+	users_valid = true;
+}
+
+/*
+ * A user's effective rights (exists = false for an unknown user_id)
+ */
+PermUser *
+perm_lookup_user(const char *user_id)
+{
+	PermModel  *model = perm_model();
+	PermUser   *u;
+	MemoryContext old;
+	uint64		start;
+
+	users_validate();
+	for (int i = 0; i < nusers; i++)
+	{
+		if (strcmp(users[i]->user_id, user_id) == 0)
+			return users[i];
+	}
+
+	start = inval_count;
+	old = MemoryContextSwitchTo(users_cxt);
+	u = build_user(model, user_id);
+	MemoryContextSwitchTo(old);
+
+	/* keep it only when nothing changed while reading */
+	if (start == inval_count && users_valid)
+		users[nusers++] = u;
+	return u;
+}
+
+/*
+ * The user_id mapped to a database role, or NULL
+ */
+static const char *
+user_for_db_role(Oid roleid)
+{
+	TableReader users_r;
+	static const char *const cols[] = {"db_role", "user_id"};
+	Oid			idx;
+	Snapshot	snap;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *rolename;
+	const char *result = NULL;
+	MemoryContext old;
+
+	for (int i = 0; i < ndbroles; i++)
+	{
+		if (dbroles[i].roleid == roleid)
+			return dbroles[i].user_id;
+	}
+
+	rolename = GetUserNameFromId(roleid, true);
+	if (rolename != NULL)
+	{
+		reader_open(&users_r, CT_USERS, cols, lengthof(cols));
+		idx = index_on_first_column(users_r.rel, users_r.attnums[0]);
+		if (OidIsValid(idx))
+			LockRelationOid(idx, AccessShareLock);
+		snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_USERS]));
+		ScanKeyInit(&key, users_r.attnums[0], BTEqualStrategyNumber, F_NAMEEQ,
+					CStringGetDatum(rolename));
+		scan = systable_beginscan(users_r.rel, idx, OidIsValid(idx), snap, 1, &key);
+		tup = systable_getnext(scan);
+		if (HeapTupleIsValid(tup))
+		{
+			old = MemoryContextSwitchTo(users_cxt);
+			result = reader_text(&users_r, tup, 1);
+			MemoryContextSwitchTo(old);
+		}
+		systable_endscan(scan);
+		UnregisterSnapshot(snap);
+		reader_close(&users_r);
+	}
+
+	if (ndbroles < MAX_CACHED_DBROLES && users_valid)
+	{
+		dbroles[ndbroles].roleid = roleid;
+		dbroles[ndbroles].user_id = result;
+		ndbroles++;
+	}
+	return result;
+}
+
+/*
+ * The acting user's effective rights, or NULL when nobody is acting
+ *
+ * The hot path: two counters and the current role id compared.
+ */
+PermUser *
+perm_acting_user(void)
+{
+	const char *user_id;
+	Oid			roleid = GetUserId();
+	uint64		epoch;
+	uint64		start;
+
+	cache_validate();
+	if (likely(acting_valid && model_valid && users_valid &&
+			   acting_identity_gen == perm_identity_generation &&
+			   acting_roleid == roleid &&
+			   acting_users_epoch == users_epoch))
+		return acting_user;
+
+	(void) perm_model();
+	users_validate();
+	epoch = users_epoch;
+	start = inval_count;
+	user_id = perm_identity_setting();
+	if (user_id == NULL)
+		user_id = user_for_db_role(roleid);
+	acting_user = user_id ? perm_lookup_user(user_id) : NULL;
+
+	/*
+	 * Remember only a settled answer: when anything was invalidated while
+	 * reading, the user may live in a retired context, so look again next
+	 * call.
+	 */
+	acting_valid = model_valid && users_valid && epoch == users_epoch &&
+		start == inval_count;
+	acting_identity_gen = perm_identity_generation;
+	acting_roleid = roleid;
+	acting_users_epoch = users_epoch;
+	return acting_user;
+}

@@ -1,0 +1,108 @@
+/*
+ * identity.c
+ *		Who is acting: the permissions.user_id setting and its guards.
+ *
+ * The acting user is the value of permissions.user_id when it is set, else
+ * the users row whose db_role is current_user (resolved by the rights cache,
+ * which is the only reader of config tables), else nobody.
+ *
+ * permissions.user_id is PGC_SUSET, so PostgreSQL itself refuses it (42501)
+ * to every role that is neither a superuser nor granted
+ * SET ON PARAMETER permissions.user_id -- through SET, set_config(),
+ * ALTER ROLE ... SET, a function's SET clause, and placeholders set before
+ * this library loaded (PostgreSQL 15 re-checks those against the role that
+ * set them, and MarkGUCPrefixReserved removes any that remain).  The check is
+ * made against the current user, so a security-definer function switches
+ * identity only when its owner may.  On top of that we refuse any change made
+ * inside a security-restricted operation (index expressions, maintenance
+ * commands), where no legitimate caller switches identity.
+ *
+ * Invariant: every change of the setting, including the restores done by
+ * transaction and savepoint abort, RESET, RESET ALL and DISCARD ALL, goes
+ * through the assign hook, which bumps perm_identity_generation; the rights
+ * cache compares that counter on every call.
+ */
+#include "permissions.h"
+
+#include "access/parallel.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+/* bumped whenever permissions.user_id changes value */
+uint64		perm_identity_generation = 1;
+
+static char *user_id_setting = NULL;
+static char *reason_setting = NULL;
+
+/*
+ * Ensure the identity is not switched inside a security-restricted operation
+ */
+static bool
+check_user_id(char **newval, void **extra, GucSource source)
+{
+	if (source >= PGC_S_INTERACTIVE && !IsParallelWorker() &&
+		InSecurityRestrictedOperation())
+	{
+		GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+		GUC_check_errmsg("cannot set parameter \"permissions.user_id\" within security-restricted operation");
+		return false;
+	}
+	return true;
+}
+
+static void
+assign_user_id(const char *newval, void *extra)
+{
+	perm_identity_generation++;
+}
+
+/*
+ * Define the settings of this file
+ */
+void
+perm_identity_init(void)
+{
+	DefineCustomStringVariable("permissions.user_id",
+							   "The application user on whose behalf this session acts.",
+							   "Empty means: the user whose db_role is current_user, or nobody. "
+							   "Only superusers and roles granted SET ON PARAMETER permissions.user_id "
+							   "(for example a pooled login role) may set it.",
+							   &user_id_setting,
+							   "",
+							   PGC_SUSET,
+							   GUC_NOT_IN_SAMPLE,
+							   check_user_id,
+							   assign_user_id,
+							   NULL);
+
+	DefineCustomStringVariable("permissions.reason",
+							   "Why the acting user overrides a lock or decides an approval.",
+							   "Recorded in the activity log with the next overrides and decisions.",
+							   &reason_setting,
+							   "",
+							   PGC_USERSET,
+							   GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, NULL);
+}
+
+/*
+ * The user_id setting, or NULL when it is not set
+ */
+const char *
+perm_identity_setting(void)
+{
+	if (user_id_setting == NULL || user_id_setting[0] == '\0')
+		return NULL;
+	return user_id_setting;
+}
+
+/*
+ * The reason setting, or NULL when it is not set
+ */
+const char *
+perm_identity_reason(void)
+{
+	if (reason_setting == NULL || reason_setting[0] == '\0')
+		return NULL;
+	return reason_setting;
+}
