@@ -55,8 +55,8 @@ permissions_config_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for action \"users.admin\""),
-				 errdetail("Changing permissions.%s needs users.admin; %s.",
-						   RelationGetRelationName(rel), why.data),
+				 errdetail("Changing permissions.%s needs users.admin, and %s.",
+						   RelationGetRelationName(rel), perm_reason_text(why.data)),
 				 errhint("Act as a user whose role is an administrator role or may do users.admin, or as a superuser or the extension owner.")));
 
 	if (strcmp(RelationGetRelationName(rel), "roles") == 0)

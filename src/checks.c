@@ -438,6 +438,19 @@ perm_may_admin(StringInfo why)
 }
 
 /*
+ * A decision's reason without its "yes: " or "no: " prefix, for messages
+ */
+const char *
+perm_reason_text(const char *why)
+{
+	if (strncmp(why, "no: ", 4) == 0)
+		return why + 4;
+	if (strncmp(why, "yes: ", 5) == 0)
+		return why + 5;
+	return why;
+}
+
+/*
  * Ensure the session may administer the model; 42501 otherwise
  */
 void
@@ -451,7 +464,7 @@ perm_require_admin(const char *what)
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied for action \"users.admin\""),
-			 errdetail("%s needs users.admin; %s.", what, why.data),
+			 errdetail("%s needs users.admin, and %s.", what, perm_reason_text(why.data)),
 			 errhint("Act as a user whose role is an administrator role or may do users.admin, or as a superuser or the extension owner.")));
 }
 

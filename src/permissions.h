@@ -184,5 +184,6 @@ extern bool perm_decide(const PermModel *m, const PermUser *u, const PermAction 
 						const char *scope, const char *scope_id, StringInfo why);
 extern bool perm_may_admin(StringInfo why);
 extern void perm_require_admin(const char *what);
+extern const char *perm_reason_text(const char *why);
 
 #endif							/* PERMISSIONS_H */
