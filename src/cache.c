@@ -7,8 +7,11 @@
  * CacheMemoryContext:
  *
  *	- the model (roles, actions, locations, settings), shared by all users;
- *	- up to MAX_CACHED_USERS users' effective rights, the acting user's among
- *	  them, plus the db_role -> user_id mapping of roles seen.
+ *	- up to permissions.user_cache_size users' effective rights (a hash
+ *	  table by user_id), the acting user's among them, plus the
+ *	  db_role -> user_id mapping of roles seen.  When it is full it is
+ *	  started afresh, so switching among a pool's users costs a hash lookup
+ *	  once each user has been seen.
  *
  * Validity.  Every committed write to a config table sends a relcache
  * invalidation for that table (catalog.c).  Our relcache callback only
@@ -30,6 +33,7 @@
 #include "permissions.h"
 
 #include "access/genam.h"
+#include "common/hashfn.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
@@ -43,6 +47,8 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -52,7 +58,6 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-#define MAX_CACHED_USERS 64
 #define MAX_CACHED_DBROLES 16
 
 /* the config tables whose changes invalidate the cache */
@@ -100,8 +105,14 @@ typedef struct CachedDbRole
 
 static MemoryContext users_cxt = NULL;
 static uint64 users_epoch = 0;
-static int	nusers = 0;
-static PermUser *users[MAX_CACHED_USERS];
+static int	user_cache_size = 1024;
+static HTAB *users_hash = NULL;
+
+typedef struct UserEntry
+{
+	const char *user_id;		/* key: points into the entry's PermUser */
+	PermUser   *user;
+} UserEntry;
 static int	ndbroles = 0;
 static CachedDbRole dbroles[MAX_CACHED_DBROLES];
 
@@ -111,6 +122,26 @@ static bool acting_valid = false;
 static uint64 acting_identity_gen = 0;
 static Oid	acting_roleid = InvalidOid;
 static uint64 acting_users_epoch = 0;
+
+#define MAX_READER_COLUMNS 8
+#define MAX_READER_MEMOS 16
+
+/*
+ * Column numbers and the first-column index of a reader, found once per
+ * table OID; forgotten when a config table is invalidated (ALTER TABLE).
+ */
+typedef struct ReaderMemo
+{
+	const char *const *columns; /* the caller's static column list */
+	Oid			relid;
+	AttrNumber	attnums[MAX_READER_COLUMNS];
+	Oid			first_column_index;
+} ReaderMemo;
+
+static ReaderMemo reader_memos[MAX_READER_MEMOS];
+static int	nreader_memos = 0;
+
+static Oid	index_on_first_column(Relation rel, AttrNumber attnum);
 
 /* contexts superseded by rebuilds, deleted at the next statement */
 static List *retired = NIL;
@@ -137,6 +168,7 @@ relcache_callback(Datum arg, Oid relid)
 {
 	if (OidIsValid(relid) && !perm_is_config_table(relid))
 		return;
+	nreader_memos = 0;
 	model_valid = false;
 	users_valid = false;
 	inval_count++;
@@ -155,6 +187,15 @@ authid_callback(Datum arg, int cacheid, uint32 hashvalue)
 void
 perm_cache_init(void)
 {
+	DefineCustomIntVariable("permissions.user_cache_size",
+							"How many users' rights each session keeps in memory.",
+							"Switching to a user already cached costs a hash lookup; any other "
+							"user's rights are read from the config tables.  Each user costs "
+							"about 10 bytes per explicit location grant.",
+							&user_cache_size,
+							1024, 1, 1000000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, authid_callback, (Datum) 0);
 }
@@ -206,9 +247,10 @@ cache_validate(void)
 typedef struct TableReader
 {
 	Relation	rel;
-	AttrNumber *attnums;
-	int			natts;
+	AttrNumber	attnums[MAX_READER_COLUMNS];	/* copied: the memo may be reused meanwhile */
+	Oid			first_column_index;	/* InvalidOid when there is none */
 } TableReader;
+
 
 /*
  * Open a config table and find its columns by name
@@ -217,20 +259,45 @@ static void
 reader_open(TableReader *r, ConfigTable ct, const char *const *columns, int ncolumns)
 {
 	Oid			relid = config_relids[ct];
+	ReaderMemo *memo = NULL;
 
+	Assert(ncolumns <= MAX_READER_COLUMNS);
 	r->rel = table_open(relid, AccessShareLock);
-	r->natts = ncolumns;
-	r->attnums = palloc(sizeof(AttrNumber) * ncolumns);
-	for (int i = 0; i < ncolumns; i++)
+	for (int i = 0; i < nreader_memos; i++)
 	{
-		r->attnums[i] = get_attnum(relid, columns[i]);
-		if (r->attnums[i] == InvalidAttrNumber)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("column \"%s\" of permissions.%s is missing",
-							columns[i], config_table_names[ct]),
-					 errhint("Reinstall or update the permissions extension.")));
+		if (reader_memos[i].columns == columns && reader_memos[i].relid == relid)
+		{
+			memo = &reader_memos[i];
+			break;
+		}
 	}
+	if (memo == NULL)
+	{
+		ReaderMemo	m;
+
+		m.columns = columns;
+		m.relid = relid;
+		for (int i = 0; i < ncolumns; i++)
+		{
+			m.attnums[i] = get_attnum(relid, columns[i]);
+			if (m.attnums[i] == InvalidAttrNumber)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("column \"%s\" of permissions.%s is missing",
+								columns[i], config_table_names[ct]),
+						 errhint("Reinstall or update the permissions extension.")));
+		}
+		m.first_column_index = index_on_first_column(r->rel, m.attnums[0]);
+		if (nreader_memos == MAX_READER_MEMOS)
+			nreader_memos = 0;
+		reader_memos[nreader_memos] = m;
+		memo = &reader_memos[nreader_memos++];
+	}
+	memcpy(r->attnums, memo->attnums, sizeof(AttrNumber) * ncolumns);
+	r->first_column_index = memo->first_column_index;
+	/* lock the index now, so no invalidation arrives once we have a snapshot */
+	if (OidIsValid(r->first_column_index))
+		LockRelationOid(r->first_column_index, AccessShareLock);
 }
 
 static void
@@ -692,21 +759,149 @@ perm_location_known(const PermModel *model, int64 location_id)
 	return false;
 }
 
+static const char *const la_cols[] = {"user_id", "location_id", "access"};
+
+/*
+ * Read one explicit grant of a user, or report there is none
+ */
+static bool
+probe_location(PermUser *u, int64 location_id, PermAccessLevel *access)
+{
+	TableReader r;
+	Snapshot	snap;
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	reader_open(&r, CT_LOCATION_ACCESS, la_cols, lengthof(la_cols));
+	snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_LOCATION_ACCESS]));
+	ScanKeyInit(&keys[0], r.attnums[0], BTEqualStrategyNumber, F_TEXTEQ,
+				CStringGetTextDatum(u->user_id));
+	ScanKeyInit(&keys[1], r.attnums[1], BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(location_id));
+	scan = systable_beginscan(r.rel, r.first_column_index,
+							  OidIsValid(r.first_column_index), snap, 2, keys);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		bool		isnull;
+		Datum		d = reader_get(&r, tup, 2, &isnull);
+
+		found = !isnull;
+		if (found)
+			*access = DatumGetAccessLevel(d);
+	}
+	systable_endscan(scan);
+	UnregisterSnapshot(snap);
+	reader_close(&r);
+	return found;
+}
+
+/*
+ * Read all explicit grants of a user and derive the lowest and highest
+ * access over every known location
+ */
+static void
+load_locations(const PermModel *model, PermUser *u)
+{
+	MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(u));
+	TableReader r;
+	Snapshot	snap;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			cap = 16;
+
+	u->nlocs = 0;
+	u->locs = palloc(sizeof(PermLocAccess) * cap);
+	if (u->exists)
+	{
+		reader_open(&r, CT_LOCATION_ACCESS, la_cols, lengthof(la_cols));
+		snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_LOCATION_ACCESS]));
+		ScanKeyInit(&key, r.attnums[0], BTEqualStrategyNumber, F_TEXTEQ,
+					CStringGetTextDatum(u->user_id));
+		scan = systable_beginscan(r.rel, r.first_column_index,
+								  OidIsValid(r.first_column_index), snap, 1, &key);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			bool		isnull1,
+						isnull2;
+			Datum		loc = reader_get(&r, tup, 1, &isnull1);
+			Datum		acc = reader_get(&r, tup, 2, &isnull2);
+
+			if (isnull1 || isnull2)
+				continue;
+			if (u->nlocs == cap)
+				u->locs = repalloc(u->locs, sizeof(PermLocAccess) * (cap *= 2));
+			u->locs[u->nlocs].location_id = DatumGetInt64(loc);
+			u->locs[u->nlocs].access = DatumGetAccessLevel(acc);
+			u->nlocs++;
+		}
+		systable_endscan(scan);
+		UnregisterSnapshot(snap);
+		reader_close(&r);
+		qsort(u->locs, u->nlocs, sizeof(PermLocAccess), cmp_loc_access);
+	}
+
+	u->min_all = PERM_ACCESS_FULL;
+	u->max_any = PERM_ACCESS_NONE;
+	for (int i = 0, j = 0; i < model->nlocations; i++)
+	{
+		int64		loc = model->locations[i];
+		PermAccessLevel a = u->default_access;
+
+		while (j < u->nlocs && u->locs[j].location_id < loc)
+			j++;
+		if (j < u->nlocs && u->locs[j].location_id == loc)
+			a = u->locs[j].access;
+		if (a < u->min_all)
+			u->min_all = a;
+		if (a > u->max_any)
+			u->max_any = a;
+	}
+	u->locs_loaded = true;
+	MemoryContextSwitchTo(old);
+}
+
 /*
  * A user's access to one location: explicit grant, else the default for a
  * known location, else none; administrators have full access everywhere
  */
 PermAccessLevel
-perm_user_location_access(const PermModel *model, const PermUser *user,
+perm_user_location_access(const PermModel *model, PermUser *user,
 						  int64 location_id)
 {
 	int			lo = 0,
-				hi = user->nlocs - 1;
+				hi;
+	PermAccessLevel access;
 
 	if (!user->exists || !user->active)
 		return PERM_ACCESS_NONE;
 	if (user->admin_role != NULL)
 		return PERM_ACCESS_FULL;
+
+	if (!user->locs_loaded)
+	{
+		for (int i = 0; i < user->nprobes; i++)
+		{
+			if (user->probes[i].location_id == location_id)
+				return user->probes[i].access;
+		}
+		if (user->nprobes < PERM_LOCATION_PROBES)
+		{
+			if (!probe_location(user, location_id, &access))
+				access = perm_location_known(model, location_id) ?
+					user->default_access : PERM_ACCESS_NONE;
+			user->probes[user->nprobes].location_id = location_id;
+			user->probes[user->nprobes].access = access;
+			user->nprobes++;
+			return access;
+		}
+		load_locations(model, user);
+	}
+
+	hi = user->nlocs - 1;
 	while (lo <= hi)
 	{
 		int			mid = (lo + hi) / 2;
@@ -720,6 +915,22 @@ perm_user_location_access(const PermModel *model, const PermUser *user,
 			hi = mid - 1;
 	}
 	return perm_location_known(model, location_id) ? user->default_access : PERM_ACCESS_NONE;
+}
+
+PermAccessLevel
+perm_user_min_all(const PermModel *model, PermUser *user)
+{
+	if (!user->locs_loaded)
+		load_locations(model, user);
+	return user->min_all;
+}
+
+PermAccessLevel
+perm_user_max_any(const PermModel *model, PermUser *user)
+{
+	if (!user->locs_loaded)
+		load_locations(model, user);
+	return user->max_any;
 }
 
 /*
@@ -785,13 +996,10 @@ build_user(const PermModel *model, const char *user_id)
 {
 	static const char *const user_cols[] = {"user_id", "role", "default_location_access",
 	"purchasing_limit", "active"};
-	static const char *const la_cols[] = {"user_id", "location_id", "access"};
 	static const char *const mem_cols[] = {"user_id", "scope", "scope_id", "role"};
 	TableReader users_r,
-				la_r,
 				mem_r;
 	Oid			users_idx,
-				la_idx,
 				mem_idx;
 	PermUser   *u = palloc0(sizeof(PermUser));
 	Snapshot	snap;
@@ -804,17 +1012,9 @@ build_user(const PermModel *model, const char *user_id)
 	u->user_id = pstrdup(user_id);
 
 	reader_open(&users_r, CT_USERS, user_cols, lengthof(user_cols));
-	reader_open(&la_r, CT_LOCATION_ACCESS, la_cols, lengthof(la_cols));
 	reader_open(&mem_r, CT_MEMBERSHIPS, mem_cols, lengthof(mem_cols));
-	users_idx = index_on_first_column(users_r.rel, users_r.attnums[0]);
-	la_idx = index_on_first_column(la_r.rel, la_r.attnums[0]);
-	mem_idx = index_on_first_column(mem_r.rel, mem_r.attnums[0]);
-	if (OidIsValid(users_idx))
-		LockRelationOid(users_idx, AccessShareLock);
-	if (OidIsValid(la_idx))
-		LockRelationOid(la_idx, AccessShareLock);
-	if (OidIsValid(mem_idx))
-		LockRelationOid(mem_idx, AccessShareLock);
+	users_idx = users_r.first_column_index;
+	mem_idx = mem_r.first_column_index;
 
 	snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_USERS]));
 
@@ -841,33 +1041,6 @@ build_user(const PermModel *model, const char *user_id)
 	}
 	systable_endscan(scan);
 
-	/* explicit location grants */
-	cap = 16;
-	u->locs = palloc(sizeof(PermLocAccess) * cap);
-	if (u->exists)
-	{
-		ScanKeyInit(&key, la_r.attnums[0], BTEqualStrategyNumber, F_TEXTEQ,
-					CStringGetTextDatum(user_id));
-		scan = systable_beginscan(la_r.rel, la_idx, OidIsValid(la_idx), snap, 1, &key);
-		while (HeapTupleIsValid(tup = systable_getnext(scan)))
-		{
-			bool		isnull1,
-						isnull2;
-			Datum		loc = reader_get(&la_r, tup, 1, &isnull1);
-			Datum		acc = reader_get(&la_r, tup, 2, &isnull2);
-
-			if (isnull1 || isnull2)
-				continue;
-			if (u->nlocs == cap)
-				u->locs = repalloc(u->locs, sizeof(PermLocAccess) * (cap *= 2));
-			u->locs[u->nlocs].location_id = DatumGetInt64(loc);
-			u->locs[u->nlocs].access = DatumGetAccessLevel(acc);
-			u->nlocs++;
-		}
-		systable_endscan(scan);
-		qsort(u->locs, u->nlocs, sizeof(PermLocAccess), cmp_loc_access);
-	}
-
 	/* scoped memberships */
 	cap = 4;
 	u->members = palloc(sizeof(PermMembership) * cap);
@@ -890,7 +1063,6 @@ build_user(const PermModel *model, const char *user_id)
 
 	UnregisterSnapshot(snap);
 	reader_close(&users_r);
-	reader_close(&la_r);
 	reader_close(&mem_r);
 
 	/* effective global privileges through the role chain */
@@ -907,38 +1079,47 @@ build_user(const PermModel *model, const char *user_id)
 	}
 	qsort(u->areas, u->nareas, sizeof(PermAreaPrivs), cmp_area_privs);
 
-	/* lowest and highest access over every known location */
-	u->min_all = PERM_ACCESS_FULL;
-	u->max_any = PERM_ACCESS_NONE;
-	for (int i = 0, j = 0; i < model->nlocations; i++)
-	{
-		int64		loc = model->locations[i];
-		PermAccessLevel a = u->default_access;
-
-		while (j < u->nlocs && u->locs[j].location_id < loc)
-			j++;
-		if (j < u->nlocs && u->locs[j].location_id == loc)
-			a = u->locs[j].access;
-		if (a < u->min_all)
-			u->min_all = a;
-		if (a > u->max_any)
-			u->max_any = a;
-	}
 	return u;
 }
 
+static uint32
+user_key_hash(const void *key, Size keysize)
+{
+	const char *s = *(const char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, strlen(s));
+}
+
+static int
+user_key_match(const void *key1, const void *key2, Size keysize)
+{
+	return strcmp(*(const char *const *) key1, *(const char *const *) key2);
+}
+
 /*
- * Ensure the users cache belongs to the current model
+ * Ensure the users cache belongs to the current model and has room
  */
 static void
 users_validate(void)
 {
-	if (users_valid && users_cxt != NULL && nusers < MAX_CACHED_USERS)
+	HASHCTL		ctl;
+
+	if (users_valid && users_cxt != NULL &&
+		hash_get_num_entries(users_hash) < user_cache_size)
 		return;
 	retire_context(users_cxt);
+	/* small first blocks: a pool that cycles through users resets this often */
 	users_cxt = AllocSetContextCreate(CacheMemoryContext, "permissions users",
-									  ALLOCSET_DEFAULT_SIZES);
-	nusers = 0;
+									  ALLOCSET_SMALL_MINSIZE,
+									  ALLOCSET_SMALL_INITSIZE,
+									  ALLOCSET_DEFAULT_MAXSIZE);
+	ctl.keysize = sizeof(const char *);
+	ctl.entrysize = sizeof(UserEntry);
+	ctl.hash = user_key_hash;
+	ctl.match = user_key_match;
+	ctl.hcxt = users_cxt;
+	users_hash = hash_create("permissions users", Min(user_cache_size, 64), &ctl,
+							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 	ndbroles = 0;
 	users_epoch++;
 	users_valid = true;
@@ -952,24 +1133,31 @@ perm_lookup_user(const char *user_id)
 {
 	PermModel  *model = perm_model();
 	PermUser   *u;
+	UserEntry  *e;
 	MemoryContext old;
 	uint64		start;
+	uint64		epoch;
 
 	users_validate();
-	for (int i = 0; i < nusers; i++)
-	{
-		if (strcmp(users[i]->user_id, user_id) == 0)
-			return users[i];
-	}
+	e = hash_search(users_hash, &user_id, HASH_FIND, NULL);
+	if (e != NULL)
+		return e->user;
 
 	start = inval_count;
+	epoch = users_epoch;
 	old = MemoryContextSwitchTo(users_cxt);
 	u = build_user(model, user_id);
 	MemoryContextSwitchTo(old);
 
 	/* keep it only when nothing changed while reading */
-	if (start == inval_count && users_valid)
-		users[nusers++] = u;
+	if (start == inval_count && users_valid && epoch == users_epoch)
+	{
+		bool		found;
+
+		e = hash_search(users_hash, &u->user_id, HASH_ENTER, &found);
+		e->user_id = u->user_id;
+		e->user = u;
+	}
 	return u;
 }
 
@@ -1000,9 +1188,7 @@ user_for_db_role(Oid roleid)
 	if (rolename != NULL)
 	{
 		reader_open(&users_r, CT_USERS, cols, lengthof(cols));
-		idx = index_on_first_column(users_r.rel, users_r.attnums[0]);
-		if (OidIsValid(idx))
-			LockRelationOid(idx, AccessShareLock);
+		idx = users_r.first_column_index;
 		snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_USERS]));
 		ScanKeyInit(&key, users_r.attnums[0], BTEqualStrategyNumber, F_NAMEEQ,
 					CStringGetDatum(rolename));

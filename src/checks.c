@@ -103,7 +103,7 @@ role_giving(const PermModel *m, const char *role, const char *area, PermPrivileg
  * admin guard.  When why is not NULL, a readable reason is appended.
  */
 bool
-perm_decide(const PermModel *m, const PermUser *u, const PermAction *a,
+perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 			const char *action_name, bool has_loc, int64 loc,
 			const char *scope, const char *scope_id, StringInfo why)
 {
@@ -223,24 +223,24 @@ perm_decide(const PermModel *m, const PermUser *u, const PermAction *a,
 			}
 			break;
 		case PERM_RULE_ANY_LOCATION:
-			if (!admin && u->max_any < a->min_access)
+			if (!admin && perm_user_max_any(m, u) < a->min_access)
 			{
 				if (why)
 					appendStringInfo(why, "no: %s may not do %s: no location has %s access (the highest is %s)",
 									 u->user_id, a->action,
 									 perm_access_level_name(a->min_access),
-									 perm_access_level_name(u->max_any));
+									 perm_access_level_name(perm_user_max_any(m, u)));
 				return false;
 			}
 			break;
 		case PERM_RULE_ALL_LOCATIONS:
-			if (!admin && m->nlocations > 0 && u->min_all < a->min_access)
+			if (!admin && m->nlocations > 0 && perm_user_min_all(m, u) < a->min_access)
 			{
 				if (why)
 					appendStringInfo(why, "no: %s may not do %s: it needs %s access to every location, and the lowest is %s",
 									 u->user_id, a->action,
 									 perm_access_level_name(a->min_access),
-									 perm_access_level_name(u->min_all));
+									 perm_access_level_name(perm_user_min_all(m, u)));
 				return false;
 			}
 			break;
@@ -271,13 +271,13 @@ perm_decide(const PermModel *m, const PermUser *u, const PermAction *a,
 			case PERM_RULE_ANY_LOCATION:
 				if (!admin)
 					appendStringInfo(why, "; some location has %s access (%s needed)",
-									 perm_access_level_name(u->max_any),
+									 perm_access_level_name(perm_user_max_any(m, u)),
 									 perm_access_level_name(a->min_access));
 				break;
 			case PERM_RULE_ALL_LOCATIONS:
 				if (!admin)
 					appendStringInfo(why, "; every location has at least %s access (%s needed)",
-									 perm_access_level_name(m->nlocations > 0 ? u->min_all : a->min_access),
+									 perm_access_level_name(m->nlocations > 0 ? perm_user_min_all(m, u) : a->min_access),
 									 perm_access_level_name(a->min_access));
 				break;
 		}
@@ -392,6 +392,8 @@ permissions_locations_with(PG_FUNCTION_ARGS)
 
 	if (u != NULL)
 	{
+		/* read every grant at once rather than probing location by location */
+		(void) perm_user_max_any(m, u);
 		for (int i = 0; i < m->nlocations; i++)
 		{
 			if (perm_user_location_access(m, u, m->locations[i]) >= min)

@@ -140,6 +140,8 @@ typedef struct PermMembership
 	const char *role;
 } PermMembership;
 
+#define PERM_LOCATION_PROBES 8
+
 typedef struct PermUser
 {
 	const char *user_id;
@@ -152,8 +154,17 @@ typedef struct PermUser
 	Datum		purchasing_limit;	/* numeric, valid when has_limit */
 	int			nareas;
 	PermAreaPrivs *areas;		/* effective through the global role chain */
+	/*
+	 * Explicit location grants are read lazily: the first few locations
+	 * asked about are probed one by one (a pooled transaction typically
+	 * checks one), and all of them are read once more are needed.  Use the
+	 * accessors below, never these fields, outside cache.c.
+	 */
+	bool		locs_loaded;
+	int			nprobes;
+	PermLocAccess probes[PERM_LOCATION_PROBES];
 	int			nlocs;
-	PermLocAccess *locs;		/* explicit grants, sorted by location */
+	PermLocAccess *locs;		/* explicit grants, sorted, once loaded */
 	PermAccessLevel min_all;	/* lowest access over every known location */
 	PermAccessLevel max_any;	/* highest access over every known location */
 	int			nmembers;
@@ -169,8 +180,10 @@ extern const PermRole *perm_find_role(const PermModel *model, const char *role);
 extern const char *perm_find_setting(const PermModel *model, const char *name);
 extern bool perm_location_known(const PermModel *model, int64 location_id);
 extern PermAccessLevel perm_user_location_access(const PermModel *model,
-												 const PermUser *user,
+												 PermUser *user,
 												 int64 location_id);
+extern PermAccessLevel perm_user_min_all(const PermModel *model, PermUser *user);
+extern PermAccessLevel perm_user_max_any(const PermModel *model, PermUser *user);
 extern PermPrivileges perm_role_privileges(const PermModel *model, const char *role,
 										   const char *area, bool *is_admin);
 extern bool perm_is_config_table(Oid relid);
@@ -179,7 +192,7 @@ extern bool perm_is_config_table(Oid relid);
  * checks.c -- the answers
  * ---------------------------------------------------------------------
  */
-extern bool perm_decide(const PermModel *m, const PermUser *u, const PermAction *a,
+extern bool perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 						const char *action_name, bool has_loc, int64 loc,
 						const char *scope, const char *scope_id, StringInfo why);
 extern bool perm_may_admin(StringInfo why);

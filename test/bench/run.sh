@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The benchmark (`make bench`): builds without assertions, starts a throwaway
+# PostgreSQL 15 cluster and prints, side by side in one run:
+#
+#  1. can() calls per second in one backend against a PL/pgSQL helper that
+#     answers the same question from the same tables (checks.sql);
+#  2. the extra cost per transaction of SET LOCAL permissions.user_id plus
+#     one check, for users with 200 location grants (pgbench, one client,
+#     each transaction one round trip), with the users cached in the session
+#     and with every switch reading the user afresh.
+#
+# Figures are medians of several runs on a shared machine: compare the
+# columns of one run, not runs with each other.
+set -euo pipefail
+
+# shellcheck source=test/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+PERM_ASSERTS=0
+DURATION="${BENCH_SECONDS:-5}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+
+perm_need_deps
+perm_work_copy
+perm_build_install
+perm_start_cluster
+
+PERM_STEP="loading the benchmark data"
+run_as_pg createdb bench
+run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/setup.sql >/dev/null
+
+PERM_STEP="timing can()"
+perm_msg "can() against the PL/pgSQL helper (3,000,000 and 20,000 calls, median of 5)"
+run_as_pg psql -X -v ON_ERROR_STOP=1 -d bench -f test/bench/checks.sql
+
+# median latency (ms) of ROUNDS pgbench runs of a script
+pgbench_latency() {
+	local script=$1 opts=${2:-} r lat all=()
+	for ((r = 0; r < ROUNDS; r++)); do
+		lat=$(run_as_pg env PGOPTIONS="$opts" pgbench -n -c 1 -T "$DURATION" -f "$script" bench 2>&1 |
+			sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p')
+		[[ -n "$lat" ]] || perm_die "pgbench $script printed no latency"
+		all+=("$lat")
+	done
+	printf '%s\n' "${all[@]}" | sort -n | sed -n "$(((ROUNDS + 1) / 2))p"
+}
+
+PERM_STEP="timing identity switches"
+perm_msg "switching the acting user per transaction (pgbench, 1 client, ${ROUNDS}x${DURATION}s each)"
+none=$(pgbench_latency test/bench/switch_none.pgbench)
+same=$(pgbench_latency test/bench/switch_same.pgbench)
+warm=$(pgbench_latency test/bench/switch.pgbench)
+cold=$(pgbench_latency test/bench/switch.pgbench "-c permissions.user_cache_size=1")
+
+awk -v none="$none" -v same="$same" -v warm="$warm" -v cold="$cold" 'BEGIN {
+	printf "\n%-58s %12s %14s\n", "transaction (one round trip)", "latency µs", "extra µs"
+	printf "%-58s %12.1f %14s\n", "BEGIN; SELECT 1; COMMIT (baseline)", none * 1000, "-"
+	printf "%-58s %12.1f %14.1f\n", "+ SET LOCAL user_id + can(), same user each time", same * 1000, (same - none) * 1000
+	printf "%-58s %12.1f %14.1f\n", "+ SET LOCAL user_id + can(), 1,000 users, cached", warm * 1000, (warm - none) * 1000
+	printf "%-58s %12.1f %14.1f\n", "+ SET LOCAL user_id + can(), 1,000 users, never cached", cold * 1000, (cold - none) * 1000
+	printf "%-58s %12s %14s\n", "target", "", "< 50"
+}'
+PERM_FINISHED=1

@@ -1,0 +1,96 @@
+-- Walkthrough of seed 000 (Sumtracker: department rights, approvals, locked data,
+-- alerts).  Run in a database holding the app schema and models/seed_000.sql.
+
+\echo
+\echo '================================================================================'
+\echo ' Seed 000 - Sumtracker: "Each department like sales, purchase, manufacturing,'
+\echo ' logistics, accounts etc. have permissions for read, write and delete."'
+\echo '================================================================================'
+
+\set QUIET on
+-- Ask can() as every user once (SET permissions.user_id, then can() for every action)
+CREATE TEMP TABLE answers (user_id text, action text, allowed bool);
+CREATE TEMP TABLE privs (user_id text, area text, privileges text);
+SELECT format('SET permissions.user_id = %L; '
+	'INSERT INTO answers SELECT %L, action, permissions.can(action) FROM permissions.actions; '
+	'INSERT INTO privs SELECT %L, area, permissions.area_privileges(area)::text FROM permissions.areas',
+	user_id, user_id, user_id)
+FROM permissions.users \gexec
+RESET permissions.user_id;
+CREATE TEMP TABLE people AS
+	SELECT user_id, ord FROM unnest(ARRAY['maria', 'olga', 'sam', 'pete', 'paula', 'lee', 'ann', 'eddie'])
+		WITH ORDINALITY AS p (user_id, ord);
+
+\echo
+\echo 'The users and their roles (a role may inherit another):'
+SELECT u.user_id AS "user", u.role, r.inherits AS "inherits from",
+	CASE WHEN u.active THEN 'active' ELSE 'INACTIVE' END AS status
+FROM permissions.users u JOIN permissions.roles r USING (role) JOIN people p USING (user_id)
+ORDER BY p.ord;
+
+\echo 'Their privileges per department (r read, w write, d delete, a approve, o override locks),'
+\echo 'as permissions.area_privileges() answers for each of them:'
+SELECT p.user_id, d.area, coalesce(nullif(v.privileges, ''), '-') AS privileges, d.ord
+FROM people p
+	CROSS JOIN unnest(ARRAY['sales', 'purchase', 'manufacturing', 'logistics', 'accounts', 'administration'])
+		WITH ORDINALITY AS d (area, ord)
+	JOIN privs v ON v.user_id = p.user_id AND v.area = d.area
+ORDER BY p.ord \crosstabview user_id area privileges ord
+
+\echo 'What each user may do: permissions.can(action) as that user:'
+SELECT a.action, a.user_id, CASE WHEN a.allowed THEN 'yes' ELSE '.' END AS can, p.ord
+FROM answers a JOIN people p USING (user_id) JOIN permissions.actions x USING (action)
+ORDER BY array_position(ARRAY['sales', 'purchase', 'manufacturing', 'logistics', 'accounts', 'administration'], x.area),
+	strpos('rwdao', x.privilege::text), a.action
+\crosstabview action user_id can ord
+
+\echo 'Why? permissions.explain() says which role, privilege or rule decided:'
+SET permissions.user_id = 'pete';
+SELECT permissions.explain('purchase.write') AS "pete, purchase only"
+UNION ALL SELECT permissions.explain('sales.delete');
+SET permissions.user_id = 'lee';
+SELECT permissions.explain('manufacturing.write') AS "lee, production inherits logistics"
+UNION ALL SELECT permissions.explain('logistics.delete');
+SET permissions.user_id = 'olga';
+SELECT permissions.explain('logistics.override_lock') AS "olga, every department but not management";
+SET permissions.user_id = 'maria';
+SELECT permissions.explain('logistics.override_lock') AS "maria, management";
+SET permissions.user_id = 'eddie';
+SELECT permissions.explain('sales.read') AS "eddie, a former salesman";
+RESET permissions.user_id;
+
+\echo '"A purchase order can only be sent to the supplier after being approved."'
+\echo 'Purchase orders waiting for approval, and who may approve them (never the requester):'
+SELECT po.id, l.name AS location, po.supplier, po.amount, po.created_by AS requested_by,
+	(SELECT string_agg(a.user_id, ', ' ORDER BY p.ord) FROM answers a JOIN people p USING (user_id)
+	 WHERE a.action = 'purchase_orders.approve' AND a.allowed AND a.user_id <> po.created_by) AS approvers
+FROM app.purchase_orders po JOIN app.locations l USING (location_id)
+WHERE po.status = 'pending' ORDER BY po.id;
+
+\echo '"All the stock related data gets locked once the task is complete. Only the management'
+\echo 'with permissions can change anything."  Completed documents, and who may change them:'
+SELECT 'purchase order ' || po.id AS document, po.status,
+	(SELECT string_agg(a.user_id, ', ') FROM answers a
+	 WHERE a.action = 'purchase.override_lock' AND a.allowed) AS may_change
+FROM app.purchase_orders po WHERE po.status = 'completed'
+UNION ALL
+SELECT 'sales order ' || so.id, so.status,
+	(SELECT string_agg(a.user_id, ', ') FROM answers a
+	 WHERE a.action = 'sales.override_lock' AND a.allowed)
+FROM app.sales_orders so WHERE so.status = 'completed';
+
+\echo '"Notifications for low stock ... You can set which users will get these notifications'
+\echo 'based on permissions."  Items below their reorder level, and who is told:'
+SELECT l.name AS location, i.name AS item, s.qty, s.reorder_level,
+	(SELECT string_agg(a.user_id, ', ' ORDER BY p.ord) FROM answers a JOIN people p USING (user_id)
+	 WHERE a.action = 'alerts.low_stock' AND a.allowed) AS notified
+FROM app.stock s JOIN app.items i USING (item_id) JOIN app.locations l USING (location_id)
+WHERE s.qty < s.reorder_level ORDER BY l.location_id, i.item_id;
+
+\echo '"You can give some or all permissions to any user": sam (sales) is given every department.'
+UPDATE permissions.users SET role = 'all_departments' WHERE user_id = 'sam';
+SET permissions.user_id = 'sam';
+SELECT permissions.can('sales.write') AS sales_write, permissions.can('purchase.delete') AS purchase_delete,
+	permissions.can('sales_orders.approve') AS approve_sales_orders,
+	permissions.explain('purchase.delete') AS why;
+RESET permissions.user_id;
