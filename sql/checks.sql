@@ -56,7 +56,7 @@ SET permissions.user_id = 'vic';
 SELECT l, permissions.location_access(l) FROM generate_series(1, 4) l;
 SELECT permissions.locations_with() AS readable, permissions.locations_with('full') AS full;
 SET permissions.user_id = 'ada';
-SELECT permissions.location_access(42) AS admin_anywhere, permissions.area_privileges('orders') AS admin_privs,
+SELECT permissions.location_access(1) AS admin_known, permissions.location_access(42) AS admin_unknown, permissions.area_privileges('orders') AS admin_privs,
 	permissions.locations_with('full') AS admin_full;
 RESET permissions.user_id;
 SELECT permissions.location_access(1) AS nobody, permissions.locations_with() AS nobody_locs,

@@ -866,7 +866,8 @@ load_locations(const PermModel *model, PermUser *u)
 
 /*
  * A user's access to one location: explicit grant, else the default for a
- * known location, else none; administrators have full access everywhere
+ * known location, else none; administrators have full access at every
+ * known location
  */
 PermAccessLevel
 perm_user_location_access(const PermModel *model, PermUser *user,
@@ -878,8 +879,9 @@ perm_user_location_access(const PermModel *model, PermUser *user,
 
 	if (!user->exists || !user->active)
 		return PERM_ACCESS_NONE;
+	/* nobody, administrators included, has access to an unknown location */
 	if (user->admin_role != NULL)
-		return PERM_ACCESS_FULL;
+		return perm_location_known(model, location_id) ? PERM_ACCESS_FULL : PERM_ACCESS_NONE;
 
 	if (!user->locs_loaded)
 	{
@@ -1009,6 +1011,7 @@ build_user(const PermModel *model, const char *user_id)
 	int			cap;
 	const PermRole *r;
 
+	u->build_id = next_generation++;
 	u->user_id = pstrdup(user_id);
 
 	reader_open(&users_r, CT_USERS, user_cols, lengthof(user_cols));

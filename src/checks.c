@@ -210,11 +210,15 @@ perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 				return false;
 			}
 			if (admin)
-				break;
-			level = perm_user_location_access(m, u, loc);
+				level = perm_location_known(m, loc) ? PERM_ACCESS_FULL : PERM_ACCESS_NONE;
+			else
+				level = perm_user_location_access(m, u, loc);
 			if (level < a->min_access)
 			{
-				if (why)
+				if (why && !perm_location_known(m, loc))
+					appendStringInfo(why, "no: %s may not do %s at location " INT64_FORMAT ": it is not a known location",
+									 u->user_id, a->action, loc);
+				else if (why)
 					appendStringInfo(why, "no: %s may not do %s at location " INT64_FORMAT ": access there is %s, %s needed",
 									 u->user_id, a->action, loc,
 									 perm_access_level_name(level),

@@ -144,6 +144,7 @@ typedef struct PermMembership
 
 typedef struct PermUser
 {
+	uint64		build_id;		/* unique per build, never reused */
 	const char *user_id;
 	bool		exists;			/* false: the identity names no users row */
 	bool		active;
