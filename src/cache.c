@@ -403,6 +403,12 @@ cmp_strings(const char *a, const char *b)
 }
 
 static int
+cmp_string_ptrs(const void *a, const void *b)
+{
+	return cmp_strings(*(const char *const *) a, *(const char *const *) b);
+}
+
+static int
 cmp_area_privs(const void *a, const void *b)
 {
 	return cmp_strings(((const PermAreaPrivs *) a)->area, ((const PermAreaPrivs *) b)->area);
@@ -468,12 +474,14 @@ build_model(MemoryContext cxt)
 	"location_rule", "min_access", "feature"};
 	static const char *const location_cols[] = {"location_id"};
 	static const char *const setting_cols[] = {"name", "value"};
+	static const char *const area_cols[] = {"area"};
 	TableReader roles_r,
 				rp_r,
 				features_r,
 				actions_r,
 				locations_r,
-				settings_r;
+				settings_r,
+				areas_r;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	PermModel  *m = palloc0(sizeof(PermModel));
 	Snapshot	snap;
@@ -489,6 +497,7 @@ build_model(MemoryContext cxt)
 	reader_open(&actions_r, CT_ACTIONS, action_cols, lengthof(action_cols));
 	reader_open(&locations_r, CT_LOCATIONS, location_cols, lengthof(location_cols));
 	reader_open(&settings_r, CT_SETTINGS, setting_cols, lengthof(setting_cols));
+	reader_open(&areas_r, CT_AREAS, area_cols, lengthof(area_cols));
 
 	snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_ROLES]));
 
@@ -625,6 +634,23 @@ build_model(MemoryContext cxt)
 	systable_endscan(scan);
 	qsort(m->settings, m->nsettings, sizeof(PermSetting), cmp_settings);
 
+	/* areas */
+	cap = 16;
+	m->areas = palloc(sizeof(char *) * cap);
+	scan = systable_beginscan(areas_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		char	   *area = reader_text(&areas_r, tup, 0);
+
+		if (area == NULL)
+			continue;
+		if (m->nareas == cap)
+			m->areas = repalloc(m->areas, sizeof(char *) * (cap *= 2));
+		m->areas[m->nareas++] = area;
+	}
+	systable_endscan(scan);
+	qsort(m->areas, m->nareas, sizeof(char *), cmp_string_ptrs);
+
 	UnregisterSnapshot(snap);
 	reader_close(&roles_r);
 	reader_close(&rp_r);
@@ -632,6 +658,7 @@ build_model(MemoryContext cxt)
 	reader_close(&actions_r);
 	reader_close(&locations_r);
 	reader_close(&settings_r);
+	reader_close(&areas_r);
 
 	m->owner = extension_owner();
 	m->generation = next_generation++;
@@ -736,6 +763,14 @@ perm_find_setting(const PermModel *model, const char *name)
 	key.name = name;
 	s = bsearch(&key, model->settings, model->nsettings, sizeof(PermSetting), cmp_settings);
 	return s ? s->value : NULL;
+}
+
+bool
+perm_area_known(const PermModel *model, const char *area)
+{
+	if (model->nareas == 0)
+		return false;
+	return bsearch(&area, model->areas, model->nareas, sizeof(char *), cmp_string_ptrs) != NULL;
 }
 
 bool

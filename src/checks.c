@@ -31,6 +31,7 @@ PG_FUNCTION_INFO_V1(permissions_area_privileges);
 PG_FUNCTION_INFO_V1(permissions_can_user);
 PG_FUNCTION_INFO_V1(permissions_explain);
 PG_FUNCTION_INFO_V1(permissions_current_user_id);
+PG_FUNCTION_INFO_V1(permissions_area_exists);
 
 #define ACTION_CACHE_NAMELEN 64
 
@@ -74,6 +75,20 @@ user_area_privileges(const PermUser *u, const char *area)
 			hi = mid - 1;
 	}
 	return 0;
+}
+
+/*
+ * Does an active user have the privilege bit on area through the global
+ * roles (or an administrator role)?
+ */
+bool
+perm_user_has_privilege(const PermUser *u, const char *area, PermPrivileges bit)
+{
+	if (u == NULL || !u->exists || !u->active || bit == 0)
+		return false;
+	if (u->admin_role != NULL)
+		return true;
+	return (user_area_privileges(u, area) & bit) != 0;
 }
 
 /*
@@ -534,4 +549,12 @@ permissions_current_user_id(PG_FUNCTION_ARGS)
 	if (u == NULL || !u->exists || !u->active)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(u->user_id));
+}
+
+Datum
+permissions_area_exists(PG_FUNCTION_ARGS)
+{
+	char	   *area = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	PG_RETURN_BOOL(perm_area_known(perm_model(), area));
 }

@@ -125,6 +125,8 @@ typedef struct PermModel
 	int64	   *locations;		/* sorted */
 	int			nsettings;
 	PermSetting *settings;		/* sorted by name */
+	int			nareas;
+	const char **areas;			/* sorted */
 } PermModel;
 
 typedef struct PermLocAccess
@@ -180,6 +182,7 @@ extern const PermAction *perm_find_action(const PermModel *model, const char *ac
 extern const PermRole *perm_find_role(const PermModel *model, const char *role);
 extern const char *perm_find_setting(const PermModel *model, const char *name);
 extern bool perm_location_known(const PermModel *model, int64 location_id);
+extern bool perm_area_known(const PermModel *model, const char *area);
 extern PermAccessLevel perm_user_location_access(const PermModel *model,
 												 PermUser *user,
 												 int64 location_id);
@@ -197,6 +200,7 @@ extern bool perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 						const char *action_name, bool has_loc, int64 loc,
 						const char *scope, const char *scope_id, StringInfo why);
 extern bool perm_may_admin(StringInfo why);
+extern bool perm_user_has_privilege(const PermUser *u, const char *area, PermPrivileges bit);
 extern void perm_require_admin(const char *what);
 extern const char *perm_reason_text(const char *why);
 
