@@ -954,6 +954,53 @@ perm_user_location_access(const PermModel *model, PermUser *user,
 	return perm_location_known(model, location_id) ? user->default_access : PERM_ACCESS_NONE;
 }
 
+/* a dense table of known locations is built when the id range is at most this */
+#define MAX_DENSE_LOCATIONS (1 << 22)
+
+/*
+ * Where a user passes (privilege on area, min_access at the location)
+ */
+const PermVisibility *
+perm_user_visibility(const PermModel *model, PermUser *user, const char *area, int arealen,
+					 PermPrivileges privilege, PermAccessLevel min_access)
+{
+	PermVisibility *v;
+	MemoryContext old;
+
+	for (v = user->visibilities; v != NULL; v = v->next)
+	{
+		if (v->privilege == privilege && v->min_access == min_access &&
+			strncmp(v->area, area, arealen) == 0 && v->area[arealen] == '\0')
+			return v;
+	}
+
+	old = MemoryContextSwitchTo(GetMemoryChunkContext(user));
+	v = palloc0(sizeof(PermVisibility));
+	v->area = pnstrdup(area, arealen);
+	v->privilege = privilege;
+	v->min_access = min_access;
+	v->privileged = perm_user_has_privilege(user, v->area, privilege);
+	if (v->privileged && model->nlocations > 0)
+	{
+		int64		lo = model->locations[0];
+		int64		hi = model->locations[model->nlocations - 1];
+
+		if (hi - lo < MAX_DENSE_LOCATIONS)
+		{
+			v->base = lo;
+			v->nvisible = hi - lo + 1;
+			v->visible = palloc0(v->nvisible);
+			for (int i = 0; i < model->nlocations; i++)
+				v->visible[model->locations[i] - lo] =
+					perm_user_location_access(model, user, model->locations[i]) >= min_access;
+		}
+	}
+	v->next = user->visibilities;
+	user->visibilities = v;
+	MemoryContextSwitchTo(old);
+	return v;
+}
+
 PermAccessLevel
 perm_user_min_all(const PermModel *model, PermUser *user)
 {

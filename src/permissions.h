@@ -144,6 +144,23 @@ typedef struct PermMembership
 
 #define PERM_LOCATION_PROBES 8
 
+/*
+ * Where a user passes a row check (privilege on area, at least min_access
+ * at the row's location): built once per user and question, kept with the
+ * user, so a policy's per-execution setup is a list lookup.
+ */
+typedef struct PermVisibility
+{
+	struct PermVisibility *next;
+	const char *area;
+	PermPrivileges privilege;
+	PermAccessLevel min_access;
+	bool		privileged;		/* the area privilege (or an admin role) */
+	int64		base;			/* visible[i] is about location base + i */
+	int64		nvisible;
+	bool	   *visible;		/* NULL: ask perm_user_location_access */
+} PermVisibility;
+
 typedef struct PermUser
 {
 	uint64		build_id;		/* unique per build, never reused */
@@ -172,6 +189,7 @@ typedef struct PermUser
 	PermAccessLevel max_any;	/* highest access over every known location */
 	int			nmembers;
 	PermMembership *members;
+	PermVisibility *visibilities;	/* built on demand */
 } PermUser;
 
 extern void perm_cache_init(void);
@@ -187,6 +205,10 @@ extern PermAccessLevel perm_user_location_access(const PermModel *model,
 												 PermUser *user,
 												 int64 location_id);
 extern PermAccessLevel perm_user_min_all(const PermModel *model, PermUser *user);
+extern const PermVisibility *perm_user_visibility(const PermModel *model, PermUser *user,
+												  const char *area, int arealen,
+												  PermPrivileges privilege,
+												  PermAccessLevel min_access);
 extern PermAccessLevel perm_user_max_any(const PermModel *model, PermUser *user);
 extern PermPrivileges perm_role_privileges(const PermModel *model, const char *role,
 										   const char *area, bool *is_admin);

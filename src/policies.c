@@ -25,7 +25,10 @@
  */
 #include "permissions.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
 #include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -34,9 +37,6 @@
 PG_FUNCTION_INFO_V1(permissions_allows_row);
 PG_FUNCTION_INFO_V1(permissions_locations_for);
 
-/* a dense table of known locations is built when the id range is at most this */
-#define MAX_DENSE_LOCATIONS (1 << 22)
-
 typedef struct RowCheck
 {
 	/* the call site's shape, fixed for the life of the expression */
@@ -44,18 +44,20 @@ typedef struct RowCheck
 	int			owner_arg;		/* argument number of owner, or -1 */
 	bool		args_const;		/* area, privilege, min_access are constants */
 
-	/* the question the cached answer is for */
-	uint64		model_generation;
+	/* the answer for one user build; builds are never reused */
 	uint64		user_build;
-	PermPrivileges privilege;
-	PermAccessLevel min_access;
-	char	   *area;
+	const PermVisibility *vis;
+	PermUser   *user;			/* NULL: nobody is acting */
 
-	/* the answer */
-	bool		privileged;
-	int64		base;			/* visible[i] is location base + i */
-	int64		nvisible;
-	bool	   *visible;		/* NULL: fall back to a binary search */
+	/*
+	 * When the answer was last confirmed: valid for the rest of this
+	 * statement while the identity setting and current user stay the same.
+	 */
+	bool		confirmed;
+	TimestampTz stmt_start;
+	LocalTransactionId lxid;
+	uint64		identity_generation;
+	Oid			roleid;
 } RowCheck;
 
 static RowCheck *
@@ -75,7 +77,7 @@ row_check_setup(FunctionCallInfo fcinfo)
 	else if (nargs == 3)
 		c->owner_arg = 2;
 
-	/* constant arguments (as in policies) need not be compared per row */
+	/* constant arguments (as in policies) need not be looked at per row */
 	c->args_const = fcinfo->flinfo->fn_expr != NULL && IsA(fcinfo->flinfo->fn_expr, FuncExpr);
 	if (c->args_const)
 	{
@@ -93,45 +95,15 @@ row_check_setup(FunctionCallInfo fcinfo)
 }
 
 /*
- * Fill c with the answer for the acting user u
+ * Remember when the answer was confirmed
  */
 static void
-row_check_build(FunctionCallInfo fcinfo, RowCheck *c, const PermModel *m, PermUser *u,
-				const char *area, int arealen, PermPrivileges privilege,
-				PermAccessLevel min_access)
+row_check_stamp(RowCheck *c)
 {
-	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-
-	if (c->area)
-		pfree(c->area);
-	c->area = MemoryContextAlloc(cxt, arealen + 1);
-	memcpy(c->area, area, arealen);
-	c->area[arealen] = '\0';
-	c->privilege = privilege;
-	c->min_access = min_access;
-	c->model_generation = m->generation;
-	c->user_build = u->build_id;
-	c->privileged = perm_user_has_privilege(u, c->area, privilege);
-
-	if (c->visible)
-		pfree(c->visible);
-	c->visible = NULL;
-	c->nvisible = 0;
-	if (c->privileged && c->location_type != InvalidOid && m->nlocations > 0)
-	{
-		int64		lo = m->locations[0];
-		int64		hi = m->locations[m->nlocations - 1];
-
-		if (hi - lo < MAX_DENSE_LOCATIONS)
-		{
-			c->base = lo;
-			c->nvisible = hi - lo + 1;
-			c->visible = MemoryContextAllocZero(cxt, c->nvisible);
-			for (int i = 0; i < m->nlocations; i++)
-				c->visible[m->locations[i] - lo] =
-					perm_user_location_access(m, u, m->locations[i]) >= min_access;
-		}
-	}
+	c->stmt_start = GetCurrentStatementStartTimestamp();
+	c->lxid = MyProc->lxid;
+	c->identity_generation = perm_identity_generation;
+	c->roleid = GetUserId();
 }
 
 /*
@@ -154,7 +126,7 @@ permissions_allows_row(PG_FUNCTION_ARGS)
 {
 	RowCheck   *c = (RowCheck *) fcinfo->flinfo->fn_extra;
 	PermUser   *u;
-	PermModel  *m;
+	const PermVisibility *vis;
 	text	   *area;
 	PermPrivileges privilege;
 	PermAccessLevel min_access = PERM_ACCESS_NONE;
@@ -162,34 +134,54 @@ permissions_allows_row(PG_FUNCTION_ARGS)
 
 	if (unlikely(c == NULL))
 		c = row_check_setup(fcinfo);
-	u = perm_acting_user();
-	if (u == NULL)
-		PG_RETURN_BOOL(false);
 
 	/*
-	 * The fast path: the same user build (a model change rebuilds users too)
-	 * and constant arguments already seen.
+	 * The per-row fast path: the answer confirmed earlier in this statement,
+	 * for the same identity setting and current user, with constant
+	 * arguments.  Anything else goes through the rights cache.
 	 */
-	if (unlikely(!c->args_const || c->user_build != u->build_id || c->area == NULL))
+	if (likely(c->confirmed &&
+			   c->identity_generation == perm_identity_generation &&
+			   c->roleid == GetUserId() &&
+			   c->lxid == MyProc->lxid &&
+			   c->stmt_start == GetCurrentStatementStartTimestamp()))
 	{
-		if (PG_ARGISNULL(0) || PG_ARGISNULL(1) ||
-			(c->location_type != InvalidOid && PG_ARGISNULL(2)))
+		u = c->user;
+		vis = c->vis;
+		if (u == NULL)
 			PG_RETURN_BOOL(false);
-		m = perm_model();
-		area = PG_GETARG_TEXT_PP(0);
-		privilege = perm_privilege_bit(PG_GETARG_CHAR(1));
-		if (c->location_type != InvalidOid)
-			min_access = PG_GETARG_ACCESS_LEVEL(2);
-		if (c->model_generation != m->generation || c->user_build != u->build_id ||
-			c->privilege != privilege || c->min_access != min_access ||
-			c->area == NULL ||
-			strncmp(c->area, VARDATA_ANY(area), VARSIZE_ANY_EXHDR(area)) != 0 ||
-			c->area[VARSIZE_ANY_EXHDR(area)] != '\0')
-			row_check_build(fcinfo, c, m, u, VARDATA_ANY(area), VARSIZE_ANY_EXHDR(area),
-							privilege, min_access);
+	}
+	else
+	{
+		c->confirmed = false;
+		u = perm_acting_user();
+		c->user = u;
+		if (u == NULL)
+		{
+			c->vis = NULL;
+			c->confirmed = c->args_const;
+			row_check_stamp(c);
+			PG_RETURN_BOOL(false);
+		}
+		if (!c->args_const || c->user_build != u->build_id || c->vis == NULL)
+		{
+			if (PG_ARGISNULL(0) || PG_ARGISNULL(1) ||
+				(c->location_type != InvalidOid && PG_ARGISNULL(2)))
+				PG_RETURN_BOOL(false);
+			area = PG_GETARG_TEXT_PP(0);
+			privilege = perm_privilege_bit(PG_GETARG_CHAR(1));
+			if (c->location_type != InvalidOid)
+				min_access = PG_GETARG_ACCESS_LEVEL(2);
+			c->vis = perm_user_visibility(perm_model(), u, VARDATA_ANY(area),
+										  VARSIZE_ANY_EXHDR(area), privilege, min_access);
+			c->user_build = u->build_id;
+		}
+		vis = c->vis;
+		c->confirmed = c->args_const;
+		row_check_stamp(c);
 	}
 
-	if (c->privileged)
+	if (vis->privileged)
 	{
 		if (c->location_type == InvalidOid)
 			PG_RETURN_BOOL(true);
@@ -207,36 +199,60 @@ permissions_allows_row(PG_FUNCTION_ARGS)
 					loc = PG_GETARG_INT64(3);
 					break;
 			}
-			if (c->visible != NULL)
+			if (vis->visible != NULL)
 			{
-				if (loc >= c->base && loc - c->base < c->nvisible && c->visible[loc - c->base])
+				if (loc >= vis->base && loc - vis->base < vis->nvisible && vis->visible[loc - vis->base])
 					PG_RETURN_BOOL(true);
 			}
-			else if (perm_user_location_access(perm_model(), u, loc) >= c->min_access)
+			else if (perm_user_location_access(perm_model(), u, loc) >= vis->min_access)
 				PG_RETURN_BOOL(true);
 		}
 	}
 	PG_RETURN_BOOL(is_owner(fcinfo, c, u));
 }
 
+/* fn_extra of locations_for(): the last answer, for one user build */
+typedef struct LocationsCache
+{
+	uint64		user_build;
+	char		privilege;
+	PermAccessLevel min_access;
+	char	   *area;
+	ArrayType  *result;
+} LocationsCache;
+
+/*
+ * The locations where the acting user passes the row check, as an array;
+ * remembered per call site, since a lossy bitmap scan rechecks its index
+ * condition (and so calls this) once per row
+ */
 Datum
 permissions_locations_for(PG_FUNCTION_ARGS)
 {
 	PermUser   *u = perm_acting_user();
-	PermModel  *m = perm_model();
+	PermModel  *m;
+	LocationsCache *c = (LocationsCache *) fcinfo->flinfo->fn_extra;
 	char	   *area;
-	PermPrivileges privilege;
+	char		privilege;
 	PermAccessLevel min_access;
+	const PermVisibility *vis;
 	Datum	   *elems;
 	int			n = 0;
+	MemoryContext old;
 
 	if (u == NULL || PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(INT8OID));
 	area = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	privilege = perm_privilege_bit(PG_GETARG_CHAR(1));
+	privilege = PG_GETARG_CHAR(1);
 	min_access = PG_GETARG_ACCESS_LEVEL(2);
+	if (c != NULL && c->user_build == u->build_id && c->privilege == privilege &&
+		c->min_access == min_access && strcmp(c->area, area) == 0)
+		PG_RETURN_ARRAYTYPE_P(c->result);
+
+	m = perm_model();
+	vis = perm_user_visibility(m, u, area, strlen(area), perm_privilege_bit(privilege), min_access);
 	elems = palloc(sizeof(Datum) * Max(m->nlocations, 1));
-	if (perm_user_has_privilege(u, area, privilege))
+	if (vis->privileged)
 	{
 		for (int i = 0; i < m->nlocations; i++)
 		{
@@ -244,6 +260,20 @@ permissions_locations_for(PG_FUNCTION_ARGS)
 				elems[n++] = Int64GetDatum(m->locations[i]);
 		}
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, INT8OID, sizeof(int64),
-										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (c == NULL)
+		c = fcinfo->flinfo->fn_extra = palloc0(sizeof(LocationsCache));
+	else
+	{
+		pfree(c->area);
+		pfree(c->result);
+	}
+	c->user_build = u->build_id;
+	c->privilege = privilege;
+	c->min_access = min_access;
+	c->area = pstrdup(area);
+	c->result = construct_array(elems, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	MemoryContextSwitchTo(old);
+	PG_RETURN_ARRAYTYPE_P(c->result);
 }

@@ -16,20 +16,31 @@ CREATE FUNCTION permissions.allows_row_support(internal) RETURNS internal
 	LANGUAGE C STRICT;
 
 -- the policies' row check: area privilege and location access, or ownership
-CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level,
-		location bigint, owner text DEFAULT NULL) RETURNS boolean
+-- (separate signatures rather than defaults, so a policy passes no unused
+-- argument per row)
+CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level, location bigint) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'permissions_allows_row'
 	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
-CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level,
-		location integer, owner text DEFAULT NULL) RETURNS boolean
+CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level, location bigint, owner text) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'permissions_allows_row'
 	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
-CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level,
-		location smallint, owner text DEFAULT NULL) RETURNS boolean
+CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level, location integer) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'permissions_allows_row'
+	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
+CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level, location integer, owner text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'permissions_allows_row'
+	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
+CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level, location smallint) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'permissions_allows_row'
+	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
+CREATE FUNCTION permissions.allows_row(area text, privilege "char", min_access permissions.access_level, location smallint, owner text) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'permissions_allows_row'
 	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
 -- tables without a location column: the area privilege, or ownership
-CREATE FUNCTION permissions.allows_row(area text, privilege "char", owner text DEFAULT NULL) RETURNS boolean
+CREATE FUNCTION permissions.allows_row(area text, privilege "char") RETURNS boolean
+	AS 'MODULE_PATHNAME', 'permissions_allows_row'
+	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
+CREATE FUNCTION permissions.allows_row(area text, privilege "char", owner text) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'permissions_allows_row'
 	LANGUAGE C STABLE PARALLEL SAFE SUPPORT permissions.allows_row_support;
 COMMENT ON FUNCTION permissions.allows_row(text, "char", permissions.access_level, bigint, text) IS
