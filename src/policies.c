@@ -9,19 +9,24 @@
  * user.  It runs once per row, so it is built to cost about as much as a
  * hashed "= ANY(array)" filter:
  *
- *	- per call site (fn_extra) it keeps the answer for the acting user: the
- *	  privilege decision and a table of the known locations indexed by
- *	  location id, rebuilt only when the acting user's rights or the model
- *	  change (build ids, never reused, are compared -- never pointers);
- *	- per row it compares two ids and indexes the table.  No SPI, no catalog.
+ *	- the answer for a user -- the privilege decision and a table of the
+ *	  known locations indexed by location id -- is built once per user build
+ *	  (perm_user_visibility) and shared by every call site;
+ *	- per call site (fn_extra) the answer is confirmed once per statement,
+ *	  identity setting and current user; after that a row costs three
+ *	  comparisons and a table lookup.  No SPI, no catalog access.
+ *
+ * Build ids are compared, never pointers: a freed user's memory may be
+ * reused by another user's build.
  *
  * locations_for() returns the same set of locations as an array; the
  * planner support (planner.c) uses it as an index condition that the
  * executor evaluates once per scan, for whoever is acting then.
  *
  * A NULL or unknown location is never allowed (only the owner test can
- * still pass), so "allows_row is true" implies "location = ANY
- * (locations_for(...))": the index condition is a superset, never a filter.
+ * still pass), so without an owner argument allows_row() is true exactly
+ * when "location = ANY(locations_for(...))" is: the planner may use that
+ * index condition in place of the policy.
  */
 #include "permissions.h"
 
