@@ -109,8 +109,27 @@ SELECT permissions.protect('notes', 'notes');
 SELECT permissions.unprotect('notes');
 SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'notes'::regclass;
 
+-- location ids far apart (no dense table) and below zero
+INSERT INTO permissions.locations VALUES (-5, 'below zero'), (9000000000000000000, 'far away');
+INSERT INTO permissions.location_access VALUES ('al', -5, 'read'), ('al', 9000000000000000000, 'read');
+CREATE TABLE wide (id int PRIMARY KEY, location_id bigint);
+INSERT INTO wide VALUES (1, -5), (2, 9000000000000000000), (3, 1), (4, 3), (5, -9000000000000000000);
+GRANT SELECT ON wide TO regress_protect_app;
+SELECT permissions.protect('wide', 'stock', 'location_id');
+SET ROLE regress_protect_app;
+SET permissions.user_id = 'al';
+SELECT id, location_id FROM wide ORDER BY id;
+RESET permissions.user_id;
+RESET ROLE;
+DELETE FROM permissions.locations WHERE location_id IN (-5, 9000000000000000000);
+SET ROLE regress_protect_app;
+SET permissions.user_id = 'al';
+SELECT id, location_id FROM wide ORDER BY id;
+RESET permissions.user_id;
+RESET ROLE;
+
 DROP VIEW stock_view;
-DROP TABLE stock, notes;
+DROP TABLE stock, notes, wide;
 REVOKE SET ON PARAMETER permissions.user_id FROM regress_protect_app;
 DROP ROLE regress_protect_app;
 DROP EXTENSION permissions CASCADE;

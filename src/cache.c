@@ -985,7 +985,10 @@ perm_user_visibility(const PermModel *model, PermUser *user, const char *area, i
 		int64		lo = model->locations[0];
 		int64		hi = model->locations[model->nlocations - 1];
 
-		if (hi - lo < MAX_DENSE_LOCATIONS)
+		/* read every grant at once rather than probing them one by one */
+		if (!user->locs_loaded)
+			load_locations(model, user);
+		if ((uint64) hi - (uint64) lo < MAX_DENSE_LOCATIONS)
 		{
 			v->base = lo;
 			v->nvisible = hi - lo + 1;

@@ -206,7 +206,10 @@ permissions_allows_row(PG_FUNCTION_ARGS)
 			}
 			if (vis->visible != NULL)
 			{
-				if (loc >= vis->base && loc - vis->base < vis->nvisible && vis->visible[loc - vis->base])
+				/* unsigned: a location below base wraps to a large offset */
+				uint64		off = (uint64) loc - (uint64) vis->base;
+
+				if (off < (uint64) vis->nvisible && vis->visible[off])
 					PG_RETURN_BOOL(true);
 			}
 			else if (perm_user_location_access(perm_model(), u, loc) >= vis->min_access)

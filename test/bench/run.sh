@@ -21,8 +21,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 PERM_ASSERTS=0
-DURATION="${BENCH_SECONDS:-5}"
-ROUNDS="${BENCH_ROUNDS:-3}"
+DURATION="${BENCH_SECONDS:-3}"
+ROUNDS="${BENCH_ROUNDS:-5}"
 
 perm_need_deps
 perm_work_copy
@@ -37,24 +37,35 @@ PERM_STEP="timing can()"
 perm_msg "can() against the PL/pgSQL helper (3,000,000 and 20,000 calls, median of 5)"
 run_as_pg psql -X -v ON_ERROR_STOP=1 -d bench -f test/bench/checks.sql
 
-# median latency (ms) of ROUNDS pgbench runs of a script
-pgbench_latency() {
-	local script=$1 opts=${2:-} r lat all=()
-	for ((r = 0; r < ROUNDS; r++)); do
-		lat=$(run_as_pg env PGOPTIONS="$opts" pgbench -n -c 1 -T "$DURATION" -f "$script" bench 2>&1 |
-			sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p')
-		[[ -n "$lat" ]] || perm_die "pgbench $script printed no latency"
-		all+=("$lat")
-	done
-	printf '%s\n' "${all[@]}" | sort -n | sed -n "$(((ROUNDS + 1) / 2))p"
+# latency (ms) of one pgbench run of a script
+pgbench_once() {
+	local script=$1 opts=${2:-} v
+	v=$(run_as_pg env PGOPTIONS="$opts" pgbench -n -c 1 -T "$DURATION" -f "$script" bench 2>&1 |
+		sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p')
+	[[ -n "$v" ]] || perm_die "pgbench $script printed no latency"
+	echo "$v"
 }
 
 PERM_STEP="timing identity switches"
 perm_msg "switching the acting user per transaction (pgbench, 1 client, ${ROUNDS}x${DURATION}s each)"
-none=$(pgbench_latency test/bench/switch_none.pgbench)
-same=$(pgbench_latency test/bench/switch_same.pgbench)
-warm=$(pgbench_latency test/bench/switch.pgbench)
-cold=$(pgbench_latency test/bench/switch.pgbench "-c permissions.user_cache_size=1")
+# rounds outside, scripts inside, so load bursts hit every script alike
+declare -A lat
+for ((r = 0; r < ROUNDS; r++)); do
+	for s in none same warm cold; do
+		case $s in
+		none) out=$(pgbench_once test/bench/switch_none.pgbench) ;;
+		same) out=$(pgbench_once test/bench/switch_same.pgbench) ;;
+		warm) out=$(pgbench_once test/bench/switch.pgbench) ;;
+		cold) out=$(pgbench_once test/bench/switch.pgbench "-c permissions.user_cache_size=1") ;;
+		esac
+		lat[$s]+="$out "
+	done
+done
+median() { printf '%s\n' $1 | sort -n | sed -n "$(((ROUNDS + 1) / 2))p"; }
+none=$(median "${lat[none]}")
+same=$(median "${lat[same]}")
+warm=$(median "${lat[warm]}")
+cold=$(median "${lat[cold]}")
 
 awk -v none="$none" -v same="$same" -v warm="$warm" -v cold="$cold" 'BEGIN {
 	printf "\n%-58s %12s %14s\n", "transaction (one round trip)", "latency µs", "extra µs"
