@@ -13,6 +13,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/jsonb.h"
 
 /* ---------------------------------------------------------------------
  * access_level.c -- the ordered type none < read < full
@@ -225,5 +226,12 @@ extern bool perm_may_admin(StringInfo why);
 extern bool perm_user_has_privilege(const PermUser *u, const char *area, PermPrivileges bit);
 extern void perm_require_admin(const char *what);
 extern const char *perm_reason_text(const char *why);
+
+/* ---------------------------------------------------------------------
+ * activity.c -- the activity log
+ * ---------------------------------------------------------------------
+ */
+extern void perm_activity_append(const char *action, const char *object, Jsonb *key,
+								 Jsonb *old, Jsonb *new, const char *reason);
 
 #endif							/* PERMISSIONS_H */

@@ -1,0 +1,108 @@
+-- The activity log: track(), changed columns only, ignored columns, who
+-- acted, rollbacks, config changes as grant / revoke, append-only, and
+-- readable only with activity.read.
+CREATE EXTENSION permissions;
+\set SHOW_CONTEXT never
+
+INSERT INTO permissions.areas (area) VALUES ('stock'), ('activity');
+INSERT INTO permissions.roles (role) VALUES ('clerk'), ('auditor');
+INSERT INTO permissions.role_privileges VALUES ('clerk', 'stock', 'rw'), ('auditor', 'activity', 'r');
+INSERT INTO permissions.actions (action, area, privilege) VALUES ('activity.read', 'activity', 'r');
+INSERT INTO permissions.locations VALUES (1, 'Leeds'), (2, 'York');
+INSERT INTO permissions.users (user_id, role, db_role) VALUES ('bob', 'clerk', NULL), ('aud', 'auditor', NULL),
+	('ann', 'clerk', 'regress_activity_mapped');
+
+-- config changes are logged: who gave bob full access to Leeds, and when?
+CREATE ROLE regress_activity_app LOGIN;
+CREATE ROLE regress_activity_mapped LOGIN;
+GRANT SET ON PARAMETER permissions.user_id TO regress_activity_app;
+INSERT INTO permissions.location_access VALUES ('bob', 1, 'read');
+UPDATE permissions.location_access SET access = 'full' WHERE user_id = 'bob' AND location_id = 1;
+DELETE FROM permissions.location_access WHERE user_id = 'bob' AND location_id = 1;
+SELECT action, object, row_key, old, new, db_role, at <= clock_timestamp() AS has_time
+  FROM permissions.activity WHERE object = 'permissions.location_access' ORDER BY activity_id;
+SELECT action, count(*) FROM permissions.activity WHERE object <> 'permissions.location_access'
+ GROUP BY action ORDER BY action;
+
+-- track(): bad input
+SELECT permissions.track('no_such_table');
+\echo :LAST_ERROR_SQLSTATE
+CREATE TABLE items (id int PRIMARY KEY, name text, qty numeric, tags text[], touched timestamptz, doc jsonb);
+SELECT permissions.track('items', '{no_such_column}');
+\echo :LAST_ERROR_SQLSTATE
+CREATE VIEW items_view AS SELECT * FROM items;
+SELECT permissions.track('items_view');
+\echo :LAST_ERROR_SQLSTATE
+-- twice is the same as once
+SELECT permissions.track('items', '{touched}');
+SELECT permissions.track('items', '{touched}');
+SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'items'::regclass;
+GRANT SELECT, INSERT, UPDATE, DELETE ON items TO regress_activity_app, regress_activity_mapped;
+
+-- inserts, updates with only the changed columns, deletes; the acting user and role
+SET ROLE regress_activity_app;
+SET permissions.user_id = 'bob';
+INSERT INTO items VALUES (1, 'bolt', 5, '{a,b}', now(), '{"k": [1, 2]}');
+UPDATE items SET qty = 6.50, touched = now() WHERE id = 1;
+UPDATE items SET touched = now() WHERE id = 1;           -- only an ignored column: not logged
+UPDATE items SET name = name WHERE id = 1;                -- nothing changed: not logged
+UPDATE items SET tags = NULL, doc = '{"k": [3]}' WHERE id = 1;
+SET permissions.reason = 'stock count';
+DELETE FROM items WHERE id = 1;
+RESET permissions.reason;
+RESET permissions.user_id;
+-- a rolled-back change leaves no entry
+BEGIN;
+SET LOCAL permissions.user_id = 'bob';
+INSERT INTO items VALUES (2, 'nut', 1, NULL, now(), NULL);
+ROLLBACK;
+BEGIN;
+SET LOCAL permissions.user_id = 'bob';
+SAVEPOINT s;
+INSERT INTO items VALUES (3, 'washer', 1, NULL, now(), NULL);
+ROLLBACK TO SAVEPOINT s;
+INSERT INTO items VALUES (4, 'screw', 1, NULL, now(), NULL);
+COMMIT;
+RESET ROLE;
+-- the db_role mapping: the user and the database role both recorded
+SET ROLE regress_activity_mapped;
+UPDATE items SET qty = 2 WHERE id = 4;
+RESET ROLE;
+SELECT user_id, db_role, action, row_key, old, new, reason
+  FROM permissions.activity WHERE object = 'public.items' ORDER BY activity_id;
+-- even with replication switched off the triggers fire
+SET session_replication_role = replica;
+DELETE FROM items WHERE id = 4;
+RESET session_replication_role;
+SELECT action, row_key FROM permissions.activity WHERE object = 'public.items' ORDER BY activity_id DESC LIMIT 1;
+
+-- append-only for everyone, the superuser included
+UPDATE permissions.activity SET reason = 'rewritten';
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM permissions.activity;
+\echo :LAST_ERROR_SQLSTATE
+TRUNCATE permissions.activity;
+\echo :LAST_ERROR_SQLSTATE
+SET ROLE regress_activity_app;
+INSERT INTO permissions.activity (db_role, action, object) VALUES ('x', 'forged', 'x');
+\echo :LAST_ERROR_SQLSTATE
+
+-- readable only with activity.read
+SET permissions.user_id = 'bob';
+SELECT count(*) AS bob_reads FROM permissions.activity;
+SET permissions.user_id = 'aud';
+SELECT count(*) > 10 AS auditor_reads FROM permissions.activity;
+RESET permissions.user_id;
+SELECT count(*) AS nobody_reads FROM permissions.activity;
+RESET ROLE;
+
+-- untrack(): no more entries
+SELECT permissions.untrack('items');
+INSERT INTO items VALUES (5, 'pin', 1, NULL, now(), NULL);
+SELECT count(*) AS after_untrack FROM permissions.activity WHERE object = 'public.items' AND row_key = '{"id": 5}';
+
+DROP VIEW items_view;
+DROP TABLE items;
+REVOKE SET ON PARAMETER permissions.user_id FROM regress_activity_app;
+DROP ROLE regress_activity_app, regress_activity_mapped;
+DROP EXTENSION permissions CASCADE;

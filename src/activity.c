@@ -1,0 +1,313 @@
+/*
+ * activity.c
+ *		The activity log: permissions.track() and the config tables' log.
+ *
+ * A C row trigger (AFTER INSERT/UPDATE/DELETE, ENABLE ALWAYS) writes one
+ * row into permissions.activity per changed row, in the same transaction,
+ * so a rolled-back change leaves no entry and a committed one always has
+ * one.  For updates old and new hold only the columns that changed, minus
+ * the ignored ones; an update that changes nothing else is not logged.
+ *
+ * The entry is written through SPI as the extension's owner: the acting
+ * database role needs (and has) no INSERT privilege on the log, and the
+ * log's row level security (readers need activity.read) does not bind its
+ * owner.  permissions.activity is append-only for everyone: its own
+ * triggers reject UPDATE, DELETE and TRUNCATE.
+ *
+ * Trigger arguments: the first is the mode -- "track" for tables under
+ * permissions.track(), "grant" for config tables whose rows give and take
+ * rights (logged as grant / revoke), "config" for the other config tables --
+ * the rest are the columns to ignore.
+ */
+#include "permissions.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+PG_FUNCTION_INFO_V1(permissions_activity_trigger);
+PG_FUNCTION_INFO_V1(permissions_activity_append_only);
+
+/* the prepared INSERT, kept for the life of the backend */
+static SPIPlanPtr insert_plan = NULL;
+
+/*
+ * A column value as jsonb, the way to_jsonb() renders it
+ */
+static Jsonb *
+value_to_jsonb(Oid typid, Datum value)
+{
+	FmgrInfo	flinfo;
+	FuncExpr   *expr;
+
+	/* to_jsonb() reads its argument's type from its call expression */
+	fmgr_info(F_TO_JSONB, &flinfo);
+	expr = makeFuncExpr(F_TO_JSONB, JSONBOID,
+						list_make1(makeNullConst(typid, -1, InvalidOid)),
+						InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+	flinfo.fn_expr = (Node *) expr;
+	return DatumGetJsonbP(FunctionCall1(&flinfo, value));
+}
+
+static void
+push_column(JsonbParseState **state, const char *name, Oid typid, Datum value, bool isnull)
+{
+	JsonbValue	key;
+	JsonbValue	val;
+
+	key.type = jbvString;
+	key.val.string.val = (char *) name;
+	key.val.string.len = strlen(name);
+	pushJsonbValue(state, WJB_KEY, &key);
+
+	if (isnull)
+		val.type = jbvNull;
+	else
+	{
+		Jsonb	   *jb = value_to_jsonb(typid, value);
+
+		if (JB_ROOT_IS_SCALAR(jb))
+			JsonbExtractScalar(&jb->root, &val);
+		else
+		{
+			val.type = jbvBinary;
+			val.val.binary.data = &jb->root;
+			val.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+		}
+	}
+	pushJsonbValue(state, WJB_VALUE, &val);
+}
+
+static bool
+is_ignored(TriggerData *trigdata, const char *name)
+{
+	for (int i = 1; i < trigdata->tg_trigger->tgnargs; i++)
+	{
+		if (strcmp(trigdata->tg_trigger->tgargs[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The columns of a row as a jsonb object; for an update, only the columns
+ * whose value differs from the other image (changed_only)
+ */
+static Jsonb *
+row_to_object(TriggerData *trigdata, HeapTuple tup, HeapTuple other, int *ncolumns)
+{
+	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
+	JsonbParseState *state = NULL;
+	JsonbValue *result;
+
+	*ncolumns = 0;
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		bool		isnull;
+		Datum		value;
+
+		if (att->attisdropped || is_ignored(trigdata, NameStr(att->attname)))
+			continue;
+		value = heap_getattr(tup, i + 1, desc, &isnull);
+		if (other != NULL)
+		{
+			bool		other_null;
+			Datum		other_value = heap_getattr(other, i + 1, desc, &other_null);
+
+			if (isnull == other_null &&
+				(isnull || datumIsEqual(value, other_value, att->attbyval, att->attlen)))
+				continue;
+		}
+		push_column(&state, NameStr(att->attname), att->atttypid, value, isnull);
+		(*ncolumns)++;
+	}
+	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(result);
+}
+
+/*
+ * The primary key columns of a row as a jsonb object, or NULL
+ */
+static Jsonb *
+row_key(Relation rel, HeapTuple tup)
+{
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	Relation	index;
+	TupleDesc	desc = RelationGetDescr(rel);
+	JsonbParseState *state = NULL;
+	JsonbValue *result;
+
+	if (!OidIsValid(pk))
+		return NULL;
+	index = index_open(pk, AccessShareLock);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < index->rd_index->indnkeyatts; i++)
+	{
+		AttrNumber	attnum = index->rd_index->indkey.values[i];
+		Form_pg_attribute att;
+		bool		isnull;
+		Datum		value;
+
+		if (attnum <= 0)
+			continue;
+		att = TupleDescAttr(desc, attnum - 1);
+		value = heap_getattr(tup, attnum, desc, &isnull);
+		push_column(&state, NameStr(att->attname), att->atttypid, value, isnull);
+	}
+	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	index_close(index, AccessShareLock);
+	return JsonbValueToJsonb(result);
+}
+
+/*
+ * Append one entry to permissions.activity, as the extension's owner
+ *
+ * Callable by the other parts (overrides, approvals) as well.
+ */
+void
+perm_activity_append(const char *action, const char *object, Jsonb *key,
+					 Jsonb *old, Jsonb *new, const char *reason)
+{
+	Oid			argtypes[8] = {TEXTOID, NAMEOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID,
+	JSONBOID, TEXTOID};
+	Datum		values[8];
+	char		nulls[8];
+	PermUser   *u = perm_acting_user();
+	PermModel  *m = perm_model();
+	Oid			save_userid;
+	int			save_sec_context;
+	NameData	role;
+
+	namestrcpy(&role, GetUserNameFromId(GetUserId(), false));
+	values[0] = (u != NULL && u->exists) ? CStringGetTextDatum(u->user_id) : (Datum) 0;
+	nulls[0] = (u != NULL && u->exists) ? ' ' : 'n';
+	values[1] = NameGetDatum(&role);
+	nulls[1] = ' ';
+	values[2] = CStringGetTextDatum(action);
+	nulls[2] = ' ';
+	values[3] = CStringGetTextDatum(object);
+	nulls[3] = ' ';
+	values[4] = PointerGetDatum(key);
+	nulls[4] = key ? ' ' : 'n';
+	values[5] = PointerGetDatum(old);
+	nulls[5] = old ? ' ' : 'n';
+	values[6] = PointerGetDatum(new);
+	nulls[6] = new ? ' ' : 'n';
+	values[7] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
+	nulls[7] = reason ? ' ' : 'n';
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (insert_plan == NULL)
+		{
+			SPIPlanPtr	plan = SPI_prepare(
+										   "INSERT INTO permissions.activity "
+										   "(user_id, db_role, action, object, row_key, old, new, reason) "
+										   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+										   8, argtypes);
+
+			if (plan == NULL || SPI_keepplan(plan) != 0)
+				elog(ERROR, "could not prepare the activity log insert");
+			insert_plan = plan;
+		}
+		if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not write the activity log");
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
+}
+
+Datum
+permissions_activity_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	const char *mode;
+	const char *action;
+	char	   *object;
+	Jsonb	   *old = NULL;
+	Jsonb	   *new = NULL;
+	Jsonb	   *key;
+	int			ncolumns;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function permissions.activity_trigger must be fired AFTER ... FOR EACH ROW")));
+	rel = trigdata->tg_relation;
+	mode = trigdata->tg_trigger->tgnargs > 0 ? trigdata->tg_trigger->tgargs[0] : "track";
+	object = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+										RelationGetRelationName(rel));
+
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		new = row_to_object(trigdata, trigdata->tg_trigtuple, NULL, &ncolumns);
+		key = row_key(rel, trigdata->tg_trigtuple);
+		action = strcmp(mode, "grant") == 0 ? "grant" : "insert";
+	}
+	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		old = row_to_object(trigdata, trigdata->tg_trigtuple, NULL, &ncolumns);
+		key = row_key(rel, trigdata->tg_trigtuple);
+		action = strcmp(mode, "grant") == 0 ? "revoke" : "delete";
+	}
+	else
+	{
+		old = row_to_object(trigdata, trigdata->tg_trigtuple, trigdata->tg_newtuple, &ncolumns);
+		if (ncolumns == 0)
+			return PointerGetDatum(NULL);	/* only ignored columns changed */
+		new = row_to_object(trigdata, trigdata->tg_newtuple, trigdata->tg_trigtuple, &ncolumns);
+		key = row_key(rel, trigdata->tg_newtuple);
+		action = strcmp(mode, "grant") == 0 ? "grant" : "update";
+	}
+
+	perm_activity_append(action, object, key, old, new, perm_identity_reason());
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * Reject UPDATE, DELETE and TRUNCATE of permissions.activity
+ */
+Datum
+permissions_activity_append_only(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function permissions.activity_append_only must be fired as a trigger")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permissions.activity is append-only"),
+			 errdetail("%s of the activity log is refused for every role.",
+					   TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? "UPDATE" :
+					   TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE" : "TRUNCATE"),
+			 errhint("Entries are written only by the extension's triggers and never changed.")));
+	return PointerGetDatum(NULL);
+}
