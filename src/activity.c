@@ -91,11 +91,11 @@ push_column(JsonbParseState **state, const char *name, Oid typid, Datum value, b
 }
 
 static bool
-is_ignored(TriggerData *trigdata, const char *name)
+is_ignored(char **ignore, int nignore, const char *name)
 {
-	for (int i = 1; i < trigdata->tg_trigger->tgnargs; i++)
+	for (int i = 0; i < nignore; i++)
 	{
-		if (strcmp(trigdata->tg_trigger->tgargs[i], name) == 0)
+		if (strcmp(ignore[i], name) == 0)
 			return true;
 	}
 	return false;
@@ -106,9 +106,10 @@ is_ignored(TriggerData *trigdata, const char *name)
  * whose value differs from the other image (changed_only)
  */
 static Jsonb *
-row_to_object(TriggerData *trigdata, HeapTuple tup, HeapTuple other, int *ncolumns)
+row_to_object(Relation rel, char **ignore, int nignore, HeapTuple tup, HeapTuple other,
+			  int *ncolumns)
 {
-	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
+	TupleDesc	desc = RelationGetDescr(rel);
 	JsonbParseState *state = NULL;
 	JsonbValue *result;
 
@@ -120,7 +121,7 @@ row_to_object(TriggerData *trigdata, HeapTuple tup, HeapTuple other, int *ncolum
 		bool		isnull;
 		Datum		value;
 
-		if (att->attisdropped || is_ignored(trigdata, NameStr(att->attname)))
+		if (att->attisdropped || is_ignored(ignore, nignore, NameStr(att->attname)))
 			continue;
 		value = heap_getattr(tup, i + 1, desc, &isnull);
 		if (other != NULL)
@@ -241,52 +242,84 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	PG_END_TRY();
 }
 
+/*
+ * Log one row change: an insert (oldtup NULL), a delete (newtup NULL) or an
+ * update (only the changed columns); false when an update changed nothing
+ * but ignored columns, and so was not logged
+ */
+bool
+perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *action,
+				  char **ignore, int nignore, const char *reason)
+{
+	char	   *object = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+													RelationGetRelationName(rel));
+	Jsonb	   *old = NULL;
+	Jsonb	   *new = NULL;
+	int			ncolumns;
+
+	if (oldtup != NULL && newtup != NULL)
+	{
+		old = row_to_object(rel, ignore, nignore, oldtup, newtup, &ncolumns);
+		if (ncolumns == 0)
+			return false;
+		new = row_to_object(rel, ignore, nignore, newtup, oldtup, &ncolumns);
+	}
+	else if (oldtup != NULL)
+		old = row_to_object(rel, ignore, nignore, oldtup, NULL, &ncolumns);
+	else
+		new = row_to_object(rel, ignore, nignore, newtup, NULL, &ncolumns);
+	perm_activity_append(action, object, row_key(rel, newtup ? newtup : oldtup), old, new, reason);
+	return true;
+}
+
+/*
+ * The row key of a row as jsonb text, for messages
+ */
+char *
+perm_activity_row_key_text(Relation rel, HeapTuple tup)
+{
+	Jsonb	   *key = row_key(rel, tup);
+
+	return key ? JsonbToCString(NULL, &key->root, VARSIZE(key)) : pstrdup("(no primary key)");
+}
+
 Datum
 permissions_activity_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Relation	rel;
-	const char *mode;
+	Trigger    *trigger;
+	bool		grants;
+	HeapTuple	oldtup = NULL;
+	HeapTuple	newtup = NULL;
 	const char *action;
-	char	   *object;
-	Jsonb	   *old = NULL;
-	Jsonb	   *new = NULL;
-	Jsonb	   *key;
-	int			ncolumns;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		!TRIGGER_FIRED_AFTER(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function permissions.activity_trigger must be fired AFTER ... FOR EACH ROW")));
-	rel = trigdata->tg_relation;
-	mode = trigdata->tg_trigger->tgnargs > 0 ? trigdata->tg_trigger->tgargs[0] : "track";
-	object = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-										RelationGetRelationName(rel));
+	trigger = trigdata->tg_trigger;
+	grants = trigger->tgnargs > 0 && strcmp(trigger->tgargs[0], "grant") == 0;
 
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
-		new = row_to_object(trigdata, trigdata->tg_trigtuple, NULL, &ncolumns);
-		key = row_key(rel, trigdata->tg_trigtuple);
-		action = strcmp(mode, "grant") == 0 ? "grant" : "insert";
+		newtup = trigdata->tg_trigtuple;
+		action = grants ? "grant" : "insert";
 	}
 	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 	{
-		old = row_to_object(trigdata, trigdata->tg_trigtuple, NULL, &ncolumns);
-		key = row_key(rel, trigdata->tg_trigtuple);
-		action = strcmp(mode, "grant") == 0 ? "revoke" : "delete";
+		oldtup = trigdata->tg_trigtuple;
+		action = grants ? "revoke" : "delete";
 	}
 	else
 	{
-		old = row_to_object(trigdata, trigdata->tg_trigtuple, trigdata->tg_newtuple, &ncolumns);
-		if (ncolumns == 0)
-			return PointerGetDatum(NULL);	/* only ignored columns changed */
-		new = row_to_object(trigdata, trigdata->tg_newtuple, trigdata->tg_trigtuple, &ncolumns);
-		key = row_key(rel, trigdata->tg_newtuple);
-		action = strcmp(mode, "grant") == 0 ? "grant" : "update";
+		oldtup = trigdata->tg_trigtuple;
+		newtup = trigdata->tg_newtuple;
+		action = grants ? "grant" : "update";
 	}
-
-	perm_activity_append(action, object, key, old, new, perm_identity_reason());
+	(void) perm_activity_row(trigdata->tg_relation, oldtup, newtup, action,
+							 trigger->tgnargs > 1 ? trigger->tgargs + 1 : NULL,
+							 Max(trigger->tgnargs - 1, 0), perm_identity_reason());
 	return PointerGetDatum(NULL);
 }
 

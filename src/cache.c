@@ -46,6 +46,7 @@
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -73,12 +74,14 @@ typedef enum ConfigTable
 	CT_USERS,
 	CT_LOCATION_ACCESS,
 	CT_MEMBERSHIPS,
+	CT_LOCK_DATES,
 	CT_COUNT
 } ConfigTable;
 
 static const char *const config_table_names[CT_COUNT] = {
 	"roles", "areas", "role_privileges", "features", "actions",
-	"locations", "settings", "users", "location_access", "memberships"
+	"locations", "settings", "users", "location_access", "memberships",
+	"lock_dates"
 };
 
 /* OIDs of the config tables as of the last build; InvalidOid before */
@@ -475,13 +478,15 @@ build_model(MemoryContext cxt)
 	static const char *const location_cols[] = {"location_id"};
 	static const char *const setting_cols[] = {"name", "value"};
 	static const char *const area_cols[] = {"area"};
+	static const char *const lock_cols[] = {"area", "locked_until"};
 	TableReader roles_r,
 				rp_r,
 				features_r,
 				actions_r,
 				locations_r,
 				settings_r,
-				areas_r;
+				areas_r,
+				locks_r;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	PermModel  *m = palloc0(sizeof(PermModel));
 	Snapshot	snap;
@@ -498,6 +503,7 @@ build_model(MemoryContext cxt)
 	reader_open(&locations_r, CT_LOCATIONS, location_cols, lengthof(location_cols));
 	reader_open(&settings_r, CT_SETTINGS, setting_cols, lengthof(setting_cols));
 	reader_open(&areas_r, CT_AREAS, area_cols, lengthof(area_cols));
+	reader_open(&locks_r, CT_LOCK_DATES, lock_cols, lengthof(lock_cols));
 
 	snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_ROLES]));
 
@@ -651,6 +657,26 @@ build_model(MemoryContext cxt)
 	systable_endscan(scan);
 	qsort(m->areas, m->nareas, sizeof(char *), cmp_string_ptrs);
 
+	/* lock dates, kept beside their areas */
+	m->locked_until = palloc(sizeof(DateADT) * Max(m->nareas, 1));
+	for (int i = 0; i < m->nareas; i++)
+		m->locked_until[i] = DATEVAL_NOBEGIN;
+	scan = systable_beginscan(locks_r.rel, InvalidOid, false, snap, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		char	   *area = reader_text(&locks_r, tup, 0);
+		bool		isnull;
+		Datum		d = reader_get(&locks_r, tup, 1, &isnull);
+		const char **found;
+
+		if (area == NULL || isnull)
+			continue;
+		found = bsearch(&area, m->areas, m->nareas, sizeof(char *), cmp_string_ptrs);
+		if (found != NULL)
+			m->locked_until[found - m->areas] = DatumGetDateADT(d);
+	}
+	systable_endscan(scan);
+
 	UnregisterSnapshot(snap);
 	reader_close(&roles_r);
 	reader_close(&rp_r);
@@ -659,6 +685,7 @@ build_model(MemoryContext cxt)
 	reader_close(&locations_r);
 	reader_close(&settings_r);
 	reader_close(&areas_r);
+	reader_close(&locks_r);
 
 	m->owner = extension_owner();
 	m->generation = next_generation++;
@@ -771,6 +798,20 @@ perm_area_known(const PermModel *model, const char *area)
 	if (model->nareas == 0)
 		return false;
 	return bsearch(&area, model->areas, model->nareas, sizeof(char *), cmp_string_ptrs) != NULL;
+}
+
+/*
+ * The lock date of an area; DATEVAL_NOBEGIN when it has none
+ */
+DateADT
+perm_area_locked_until(const PermModel *model, const char *area)
+{
+	const char **found;
+
+	if (model->nareas == 0)
+		return DATEVAL_NOBEGIN;
+	found = bsearch(&area, model->areas, model->nareas, sizeof(char *), cmp_string_ptrs);
+	return found ? model->locked_until[found - model->areas] : DATEVAL_NOBEGIN;
 }
 
 bool

@@ -32,6 +32,7 @@ PG_FUNCTION_INFO_V1(permissions_can_user);
 PG_FUNCTION_INFO_V1(permissions_explain);
 PG_FUNCTION_INFO_V1(permissions_current_user_id);
 PG_FUNCTION_INFO_V1(permissions_area_exists);
+PG_FUNCTION_INFO_V1(permissions_action_exists);
 
 #define ACTION_CACHE_NAMELEN 64
 
@@ -557,4 +558,13 @@ permissions_area_exists(PG_FUNCTION_ARGS)
 	char	   *area = text_to_cstring(PG_GETARG_TEXT_PP(0));
 
 	PG_RETURN_BOOL(perm_area_known(perm_model(), area));
+}
+
+Datum
+permissions_action_exists(PG_FUNCTION_ARGS)
+{
+	text	   *action = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_BOOL(perm_find_action(perm_model(), VARDATA_ANY(action),
+									VARSIZE_ANY_EXHDR(action)) != NULL);
 }

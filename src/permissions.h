@@ -13,6 +13,9 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/date.h"
+#include "utils/relcache.h"
+#include "access/htup.h"
 #include "utils/jsonb.h"
 
 /* ---------------------------------------------------------------------
@@ -128,6 +131,7 @@ typedef struct PermModel
 	PermSetting *settings;		/* sorted by name */
 	int			nareas;
 	const char **areas;			/* sorted */
+	DateADT    *locked_until;	/* per area; DATEVAL_NOBEGIN for none */
 } PermModel;
 
 typedef struct PermLocAccess
@@ -202,6 +206,7 @@ extern const PermRole *perm_find_role(const PermModel *model, const char *role);
 extern const char *perm_find_setting(const PermModel *model, const char *name);
 extern bool perm_location_known(const PermModel *model, int64 location_id);
 extern bool perm_area_known(const PermModel *model, const char *area);
+extern DateADT perm_area_locked_until(const PermModel *model, const char *area);
 extern PermAccessLevel perm_user_location_access(const PermModel *model,
 												 PermUser *user,
 												 int64 location_id);
@@ -233,5 +238,9 @@ extern const char *perm_reason_text(const char *why);
  */
 extern void perm_activity_append(const char *action, const char *object, Jsonb *key,
 								 Jsonb *old, Jsonb *new, const char *reason);
+extern bool perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup,
+							  const char *action, char **ignore, int nignore,
+							  const char *reason);
+extern char *perm_activity_row_key_text(Relation rel, HeapTuple tup);
 
 #endif							/* PERMISSIONS_H */

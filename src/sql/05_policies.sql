@@ -10,6 +10,9 @@
 CREATE FUNCTION permissions.area_exists(area text) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'permissions_area_exists'
 	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION permissions.action_exists(action text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'permissions_action_exists'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION permissions.allows_row_support(internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'permissions_allows_row_support'

@@ -1,0 +1,191 @@
+-- Locked records: lock_completed() and lock_before() on every path that
+-- changes rows, overrides with a reason (logged), and bad input.
+CREATE EXTENSION permissions;
+\set SHOW_CONTEXT never
+
+INSERT INTO permissions.areas (area) VALUES ('stock'), ('orders');
+INSERT INTO permissions.roles (role) VALUES ('clerk'), ('manager');
+INSERT INTO permissions.role_privileges VALUES ('clerk', 'stock', 'rw'), ('clerk', 'orders', 'rw'),
+	('manager', 'stock', 'rwo'), ('manager', 'orders', 'rwo');
+INSERT INTO permissions.actions (action, area, privilege, location_rule, min_access) VALUES
+	('stock.override', 'stock', 'o', 'location', 'full'),
+	('orders.override', 'orders', 'o', 'none', 'read');
+INSERT INTO permissions.locations VALUES (1, 'Leeds'), (2, 'York');
+INSERT INTO permissions.users (user_id, role) VALUES ('cl', 'clerk'), ('mg', 'manager');
+INSERT INTO permissions.location_access VALUES ('cl', 1, 'full'), ('cl', 2, 'full'), ('mg', 1, 'full'), ('mg', 2, 'read');
+CREATE ROLE regress_locks_app LOGIN;
+GRANT SET ON PARAMETER permissions.user_id TO regress_locks_app;
+
+CREATE TABLE moves (id int PRIMARY KEY, location_id int NOT NULL, status text NOT NULL,
+	qty int NOT NULL, moved_on date NOT NULL);
+INSERT INTO moves VALUES (1, 1, 'draft', 10, '2026-05-01'), (2, 1, 'completed', 20, '2026-05-02'),
+	(3, 2, 'completed', 30, '2026-05-03'), (4, 1, 'draft', 40, '2026-02-01');
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON moves TO regress_locks_app;
+
+-- bad input
+SELECT permissions.lock_completed('moves', 'no_such_column', '{completed}', 'stock.override');
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.lock_completed('moves', 'status', '{completed}', 'no.such.action');
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.lock_completed('moves', 'status', '{}', 'stock.override');
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.lock_before('moves', 'moved_on', 'no_such_area', 'stock.override');
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.lock_before('pg_class', 'moved_on', 'stock', 'stock.override');
+\echo :LAST_ERROR_SQLSTATE
+
+SELECT permissions.lock_completed('moves', 'status', '{completed,cancelled}', 'stock.override', 'location_id');
+SELECT permissions.lock_completed('moves', 'status', '{completed,cancelled}', 'stock.override', 'location_id');
+SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'moves'::regclass ORDER BY tgname;
+
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+-- a draft row changes freely; a completed one does not, on any path
+UPDATE moves SET qty = 11 WHERE id = 1;
+UPDATE moves SET qty = 21 WHERE id = 2;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM moves WHERE id = 2;
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO moves VALUES (2, 1, 'draft', 0, '2026-05-02') ON CONFLICT (id) DO UPDATE SET qty = 0;
+\echo :LAST_ERROR_SQLSTATE
+MERGE INTO moves m USING (VALUES (2, 99)) v(id, qty) ON m.id = v.id WHEN MATCHED THEN UPDATE SET qty = v.qty;
+\echo :LAST_ERROR_SQLSTATE
+MERGE INTO moves m USING (VALUES (2)) v(id) ON m.id = v.id WHEN MATCHED THEN DELETE;
+\echo :LAST_ERROR_SQLSTATE
+TRUNCATE moves;
+\echo :LAST_ERROR_SQLSTATE
+-- the transaction that completes a row may still finish it; after commit it is locked
+BEGIN;
+UPDATE moves SET status = 'completed' WHERE id = 1;
+UPDATE moves SET qty = 12 WHERE id = 1;
+COMMIT;
+UPDATE moves SET qty = 13 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+-- the clerk may not override, reason or not
+SET permissions.reason = 'recount';
+UPDATE moves SET qty = 22 WHERE id = 2;
+RESET permissions.reason;
+-- the manager may override at a location with full access, with a reason only
+SET permissions.user_id = 'mg';
+UPDATE moves SET qty = 22 WHERE id = 2;
+SET permissions.reason = 'stock recount 2026-05-10';
+UPDATE moves SET qty = 22 WHERE id = 2;
+UPDATE moves SET qty = 33 WHERE id = 3;                    -- read-only access at York
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.reason;
+RESET permissions.user_id;
+RESET ROLE;
+SELECT id, qty, status FROM moves ORDER BY id;
+SELECT user_id, action, object, row_key, old, new, reason FROM permissions.activity
+ WHERE action = 'override' ORDER BY activity_id;
+
+-- replication switched off by a superuser: still locked
+SET session_replication_role = replica;
+SET permissions.user_id = 'cl';
+SET ROLE regress_locks_app;
+UPDATE moves SET qty = 0 WHERE id = 2;
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+RESET session_replication_role;
+RESET permissions.user_id;
+
+-- foreign-key cascades
+CREATE TABLE move_lines (move_id int REFERENCES moves ON DELETE CASCADE ON UPDATE CASCADE,
+	line int, status text NOT NULL, PRIMARY KEY (move_id, line));
+INSERT INTO move_lines VALUES (1, 1, 'completed'), (4, 1, 'draft');
+SELECT permissions.lock_completed('move_lines', 'status', '{completed}', 'orders.override');
+GRANT SELECT, DELETE, UPDATE ON move_lines TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+DELETE FROM moves WHERE id = 4;                            -- cascades to a draft line: fine
+RESET ROLE;
+INSERT INTO moves VALUES (8, 1, 'draft', 80, '2026-05-08');
+INSERT INTO move_lines VALUES (8, 1, 'completed');
+SET ROLE regress_locks_app;
+DELETE FROM moves WHERE id = 8;                            -- cascades to a completed line
+\echo :LAST_ERROR_SQLSTATE
+UPDATE moves SET id = 108 WHERE id = 8;                    -- the key change cascades too
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+RESET ROLE;
+SELECT * FROM move_lines ORDER BY move_id;
+UPDATE moves SET status = 'draft' WHERE id = 1;            -- the superuser is not exempt either
+\echo :LAST_ERROR_SQLSTATE
+
+-- rows moved between partitions
+CREATE TABLE part_moves (id int, location_id int NOT NULL, status text NOT NULL, PRIMARY KEY (id, location_id))
+	PARTITION BY LIST (location_id);
+CREATE TABLE part_moves_1 PARTITION OF part_moves FOR VALUES IN (1);
+CREATE TABLE part_moves_2 PARTITION OF part_moves FOR VALUES IN (2);
+INSERT INTO part_moves VALUES (1, 1, 'completed'), (2, 1, 'draft');
+SELECT permissions.lock_completed('part_moves', 'status', '{completed}', 'stock.override', 'location_id');
+GRANT SELECT, UPDATE ON part_moves TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+UPDATE part_moves SET location_id = 2 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE part_moves SET location_id = 2 WHERE id = 2;
+RESET permissions.user_id;
+RESET ROLE;
+SELECT tableoid::regclass, id, status FROM part_moves ORDER BY id;
+
+-- lock_before: closed periods
+SELECT permissions.lock_before('moves', 'moved_on', 'stock', 'stock.override', 'location_id');
+INSERT INTO permissions.lock_dates VALUES ('stock', '2026-03-31');
+INSERT INTO moves VALUES (5, 1, 'draft', 50, '2026-04-15');
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+INSERT INTO moves VALUES (6, 1, 'draft', 60, '2026-03-15');       -- into the closed period
+\echo :LAST_ERROR_SQLSTATE
+UPDATE moves SET moved_on = '2026-03-30' WHERE id = 5;             -- moving a row into it
+\echo :LAST_ERROR_SQLSTATE
+UPDATE moves SET moved_on = '2026-04-20' WHERE id = 5;             -- open period: fine
+SET permissions.user_id = 'mg';
+SET permissions.reason = 'late delivery note';
+INSERT INTO moves VALUES (7, 1, 'draft', 70, '2026-03-15');
+RESET permissions.reason;
+RESET permissions.user_id;
+RESET ROLE;
+-- the lock date moves: a row that was open is now closed
+UPDATE permissions.lock_dates SET locked_until = '2026-04-30' WHERE area = 'stock';
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+UPDATE moves SET qty = 51 WHERE id = 5;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+RESET ROLE;
+SELECT id, moved_on FROM moves WHERE id IN (5, 6, 7) ORDER BY id;
+SELECT action, row_key, new, reason FROM permissions.activity
+ WHERE action = 'override' AND object = 'public.moves' ORDER BY activity_id DESC LIMIT 1;
+
+-- TRUNCATE with an override that needs no location
+CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL);
+INSERT INTO orders VALUES (1, 'sent');
+SELECT permissions.lock_completed('orders', 'status', '{sent}', 'orders.override');
+GRANT TRUNCATE ON orders TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'mg';
+TRUNCATE orders;
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.reason = 'test data';
+TRUNCATE orders;
+RESET permissions.reason;
+RESET permissions.user_id;
+RESET ROLE;
+SELECT count(*) AS orders_left FROM orders;
+SELECT action, object, reason FROM permissions.activity WHERE object = 'public.orders';
+
+-- a disabled lock trigger is reported by lint()
+ALTER TABLE moves DISABLE TRIGGER permissions_lock_completed;
+SELECT severity, object, problem FROM permissions.lint() WHERE object LIKE 'trigger%';
+ALTER TABLE moves ENABLE ALWAYS TRIGGER permissions_lock_completed;
+
+-- unlock()
+SELECT permissions.unlock('moves');
+UPDATE moves SET qty = 0 WHERE id = 2;
+SELECT count(*) AS lock_triggers_left FROM pg_trigger WHERE tgrelid = 'moves'::regclass AND tgname LIKE 'permissions_lock%';
+
+DROP TABLE move_lines, moves, part_moves, orders;
+REVOKE SET ON PARAMETER permissions.user_id FROM regress_locks_app;
+DROP ROLE regress_locks_app;
+DROP EXTENSION permissions CASCADE;

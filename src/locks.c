@@ -1,0 +1,336 @@
+/*
+ * locks.c
+ *		Locked records: lock_completed() and lock_before().
+ *
+ * One C trigger function serves both rules (BEFORE ... FOR EACH ROW, and
+ * BEFORE TRUNCATE per statement; ENABLE ALWAYS, so session_replication_role
+ * cannot switch it off).  Trigger arguments:
+ *
+ *	completed: 'completed', status_column, override_action, location_column
+ *			   or '', then the locked statuses
+ *	before:    'before', date_column, area, override_action, location_column
+ *			   or ''
+ *
+ * A row is locked when its committed status is a locked one (lock_completed)
+ * or its date is on or before the area's lock date (lock_before; no row may
+ * be inserted into, or moved into, the closed period either).  "Committed":
+ * a row version written by the current transaction is not locked yet, so the
+ * transaction that completes a row may still finish its work on it.  A
+ * concurrent update of a row being completed waits for the row lock and
+ * then sees the committed, locked version (READ COMMITTED re-check).
+ *
+ * Override: the acting user may do override_action (at the row's location
+ * when the action has a location rule) and has set permissions.reason; the
+ * change goes through and is logged as 'override' with the reason.
+ * Otherwise: 55000, naming the table, the row key and the rule.
+ */
+#include "permissions.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "parser/parse_relation.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "miscadmin.h"
+#include "utils/datetime.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(permissions_lock_trigger);
+
+/*
+ * The column number of a trigger argument naming a column; 0 for ''
+ */
+static AttrNumber
+column_arg(Relation rel, const char *name)
+{
+	AttrNumber	attnum;
+
+	if (name[0] == '\0')
+		return InvalidAttrNumber;
+	attnum = attnameAttNum(rel, name, false);
+	if (attnum == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						name, RelationGetRelationName(rel)),
+				 errhint("Run permissions.lock_completed() or permissions.lock_before() again.")));
+	return attnum;
+}
+
+static char *
+qualified_name(Relation rel)
+{
+	return quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+									  RelationGetRelationName(rel));
+}
+
+/*
+ * Was this row version written by the current transaction?
+ */
+static bool
+written_by_us(HeapTuple tup)
+{
+	return TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tup->t_data));
+}
+
+/*
+ * Is the row's status one of the locked ones?
+ */
+static bool
+status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
+{
+	AttrNumber	attnum = column_arg(rel, trigger->tgargs[1]);
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		isnull;
+	Datum		value = heap_getattr(tup, attnum, desc, &isnull);
+	Oid			typoutput;
+	bool		typisvarlena;
+	char	   *status;
+
+	if (isnull)
+		return false;
+	getTypeOutputInfo(TupleDescAttr(desc, attnum - 1)->atttypid, &typoutput, &typisvarlena);
+	status = OidOutputFunctionCall(typoutput, value);
+	for (int i = 4; i < trigger->tgnargs; i++)
+	{
+		if (strcmp(trigger->tgargs[i], status) == 0)
+		{
+			*status_out = status;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The row's date as a date (date, timestamp or timestamptz columns)
+ */
+static bool
+row_date(Relation rel, AttrNumber attnum, HeapTuple tup, DateADT *result)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		isnull;
+	Datum		value = heap_getattr(tup, attnum, desc, &isnull);
+
+	if (isnull)
+		return false;
+	switch (TupleDescAttr(desc, attnum - 1)->atttypid)
+	{
+		case DATEOID:
+			*result = DatumGetDateADT(value);
+			break;
+		case TIMESTAMPOID:
+			*result = DatumGetDateADT(DirectFunctionCall1(timestamp_date, value));
+			break;
+		case TIMESTAMPTZOID:
+			*result = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, value));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("date column \"%s\" of relation \"%s\" is not a date or timestamp",
+							NameStr(TupleDescAttr(desc, attnum - 1)->attname),
+							RelationGetRelationName(rel))));
+	}
+	return true;
+}
+
+/*
+ * A date as YYYY-MM-DD, whatever the session's DateStyle
+ */
+static char *
+date_text(DateADT d)
+{
+	struct pg_tm tm;
+	char		buf[MAXDATELEN + 1];
+
+	if (DATE_NOT_FINITE(d))
+		return pstrdup(DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
+	j2date(d + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	EncodeDateOnly(&tm, USE_ISO_DATES, buf);
+	return pstrdup(buf);
+}
+
+/*
+ * May the acting user override, for this row?  why gets the reason if not.
+ */
+static bool
+may_override(Relation rel, const char *action, const char *location_column, HeapTuple tup,
+			 StringInfo why)
+{
+	PermModel  *m = perm_model();
+	PermUser   *u = perm_acting_user();
+	const PermAction *a = perm_find_action(m, action, strlen(action));
+	AttrNumber	locattnum = tup ? column_arg(rel, location_column) : InvalidAttrNumber;
+	bool		has_loc = false;
+	int64		loc = 0;
+	StringInfoData decision;
+
+	if (AttributeNumberIsValid(locattnum))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, locattnum, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+		{
+			has_loc = true;
+			switch (TupleDescAttr(RelationGetDescr(rel), locattnum - 1)->atttypid)
+			{
+				case INT2OID:
+					loc = DatumGetInt16(d);
+					break;
+				case INT4OID:
+					loc = DatumGetInt32(d);
+					break;
+				default:
+					loc = DatumGetInt64(d);
+					break;
+			}
+		}
+	}
+	initStringInfo(&decision);
+	if (!perm_decide(m, u, a, action, has_loc, loc, NULL, NULL, &decision))
+	{
+		appendStringInfo(why, "%s.", perm_reason_text(decision.data));
+		return false;
+	}
+	if (perm_identity_reason() == NULL)
+	{
+		appendStringInfoString(why, "permissions.reason is not set.");
+		return false;
+	}
+	return true;
+}
+
+static void
+locked_error(Relation rel, HeapTuple tup, const char *rule, const char *action, StringInfo why)
+{
+	if (tup == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table %s cannot be truncated: %s", qualified_name(rel), rule),
+				 errdetail("To truncate it anyway, act as a user who may do %s (an action without a location rule) and SET permissions.reason; here %s",
+						   action, why->data)));
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("row %s of table %s is locked: %s",
+					perm_activity_row_key_text(rel, tup), qualified_name(rel), rule),
+			 errdetail("To change it anyway, act as a user who may do %s%s and SET permissions.reason; here %s",
+					   action, " (at the row's location, if the action has a location rule)", why->data)));
+}
+
+/*
+ * Check one row image against the rule; error unless unlocked or overridden.
+ * Returns true when the change goes through as an override.
+ */
+static bool
+check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_insert)
+{
+	bool		completed = strcmp(trigger->tgargs[0], "completed") == 0;
+	const char *action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
+	const char *location_column = completed ? trigger->tgargs[3] : trigger->tgargs[4];
+	StringInfoData rule;
+	StringInfoData why;
+
+	initStringInfo(&rule);
+	if (completed)
+	{
+		char	   *status;
+
+		if (written_by_us(tup) || !status_locked(rel, trigger, tup, &status))
+			return false;
+		appendStringInfo(&rule, "lock_completed: %s is \"%s\"", trigger->tgargs[1], status);
+	}
+	else
+	{
+		DateADT		until = perm_area_locked_until(perm_model(), trigger->tgargs[2]);
+		DateADT		d;
+
+		if (until == DATEVAL_NOBEGIN)
+			return false;		/* the area has no lock date */
+		if (!row_date(rel, column_arg(rel, trigger->tgargs[1]), tup, &d) || d > until)
+			return false;
+		if (!closed_period_insert && written_by_us(tup))
+			return false;
+		appendStringInfo(&rule, "lock_before: %s %s is on or before the lock date %s of area %s%s",
+						 trigger->tgargs[1], date_text(d), date_text(until), trigger->tgargs[2],
+						 closed_period_insert ? " (the period is closed)" : "");
+	}
+
+	initStringInfo(&why);
+	if (!may_override(rel, action, location_column, tup, &why))
+		locked_error(rel, tup, rule.data, action, &why);
+	return true;
+}
+
+Datum
+permissions_lock_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Trigger    *trigger;
+	Relation	rel;
+	bool		completed;
+	bool		override = false;
+	HeapTuple	result;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function permissions.lock_trigger must be fired BEFORE")));
+	trigger = trigdata->tg_trigger;
+	rel = trigdata->tg_relation;
+	if (trigger->tgnargs < 5)
+		elog(ERROR, "permissions.lock_trigger: wrong trigger arguments");
+	completed = strcmp(trigger->tgargs[0], "completed") == 0;
+
+	/* TRUNCATE: an override of the whole table, without a location */
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+	{
+		const char *action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
+		StringInfoData why;
+
+		/* a lock_before table whose area has no lock date has nothing closed */
+		if (!completed &&
+			perm_area_locked_until(perm_model(), trigger->tgargs[2]) == DATEVAL_NOBEGIN)
+			return PointerGetDatum(NULL);
+		initStringInfo(&why);
+		if (!may_override(rel, action, "", NULL, &why))
+			locked_error(rel, NULL, completed ? "lock_completed: it may hold locked rows"
+						 : "lock_before: it may hold rows of closed periods", action, &why);
+		perm_activity_append("override", qualified_name(rel), NULL, NULL,
+							 NULL, perm_identity_reason());
+		return PointerGetDatum(NULL);
+	}
+
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		/* only closed periods refuse new rows */
+		result = trigdata->tg_trigtuple;
+		if (!completed && check_row(rel, trigger, result, true))
+			(void) perm_activity_row(rel, NULL, result, "override", NULL, 0, perm_identity_reason());
+		return PointerGetDatum(result);
+	}
+
+	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		result = trigdata->tg_trigtuple;
+		if (check_row(rel, trigger, result, false))
+			(void) perm_activity_row(rel, result, NULL, "override", NULL, 0, perm_identity_reason());
+		return PointerGetDatum(result);
+	}
+
+	/* UPDATE: the old row may be locked; the new one may not enter a closed period */
+	override = check_row(rel, trigger, trigdata->tg_trigtuple, false);
+	result = trigdata->tg_newtuple;
+	if (!completed && !override)
+		override = check_row(rel, trigger, result, true);
+	if (override)
+		(void) perm_activity_row(rel, trigdata->tg_trigtuple, result, "override", NULL, 0,
+								 perm_identity_reason());
+	return PointerGetDatum(result);
+}

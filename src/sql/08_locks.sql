@@ -1,0 +1,125 @@
+-- Locked records (src/locks.c): lock_dates, lock_completed(), lock_before(),
+-- unlock().
+
+CREATE TABLE permissions.lock_dates (
+	area text COLLATE "C" PRIMARY KEY REFERENCES permissions.areas (area) ON UPDATE CASCADE ON DELETE CASCADE,
+	locked_until date NOT NULL
+);
+COMMENT ON TABLE permissions.lock_dates IS 'rows of an area dated on or before locked_until are read-only';
+SELECT pg_catalog.pg_extension_config_dump('permissions.lock_dates', '');
+CREATE TRIGGER config_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON permissions.lock_dates
+	FOR EACH STATEMENT EXECUTE FUNCTION permissions.config_guard();
+CREATE TRIGGER config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON permissions.lock_dates
+	FOR EACH STATEMENT EXECUTE FUNCTION permissions.config_changed();
+CREATE TRIGGER activity_log AFTER INSERT OR UPDATE OR DELETE ON permissions.lock_dates
+	FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger('config');
+ALTER TABLE permissions.lock_dates ENABLE ALWAYS TRIGGER config_guard;
+ALTER TABLE permissions.lock_dates ENABLE ALWAYS TRIGGER config_changed;
+ALTER TABLE permissions.lock_dates ENABLE ALWAYS TRIGGER activity_log;
+
+CREATE FUNCTION permissions.lock_trigger() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'permissions_lock_trigger' LANGUAGE C;
+
+-- the checks both lock functions make of their arguments (internal)
+CREATE FUNCTION permissions._lock_check_args(tbl regclass, columns name[], override_action text)
+	RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_kind "char";
+	v_col name;
+BEGIN
+	IF tbl IS NULL OR override_action IS NULL THEN
+		RAISE EXCEPTION 'the table and the override action must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT c.relkind INTO v_kind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+	IF v_kind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
+	END IF;
+	FOREACH v_col IN ARRAY columns LOOP
+		IF v_col IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+		                WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) v_col
+		                  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) THEN
+			RAISE EXCEPTION 'column "%" of relation "%" does not exist', v_col, tbl
+				USING ERRCODE = 'undefined_column';
+		END IF;
+	END LOOP;
+	IF NOT permissions.action_exists(override_action) THEN
+		RAISE EXCEPTION 'action "%" does not exist', override_action
+			USING ERRCODE = 'undefined_object', HINT = 'Actions are rows of permissions.actions.';
+	END IF;
+END
+$function$;
+
+-- (re)create one of the lock triggers of a table
+CREATE FUNCTION permissions._lock_install(tbl regclass, name text, args text[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_args text := (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(a), ', ') FROM pg_catalog.unnest(args) a);
+BEGIN
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
+	            AND t.tgname OPERATOR(pg_catalog.=) name) THEN
+		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', name, tbl);
+	END IF;
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
+	            AND t.tgname OPERATOR(pg_catalog.=) (name || '_truncate')) THEN
+		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', name || '_truncate', tbl);
+	END IF;
+	EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %s
+		FOR EACH ROW EXECUTE FUNCTION permissions.lock_trigger(%s)', name, tbl, v_args);
+	EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s
+		FOR EACH STATEMENT EXECUTE FUNCTION permissions.lock_trigger(%s)', name || '_truncate', tbl, v_args);
+	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tbl, name);
+	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', tbl, name || '_truncate');
+END
+$function$;
+
+CREATE FUNCTION permissions.lock_completed(tbl regclass, status_column name, locked_statuses text[],
+		override_action text, location_column name DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	PERFORM permissions._lock_check_args(tbl, ARRAY[status_column, location_column], override_action);
+	IF status_column IS NULL OR locked_statuses IS NULL OR pg_catalog.cardinality(locked_statuses) OPERATOR(pg_catalog.=) 0
+	   OR pg_catalog.array_position(locked_statuses, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'lock_completed needs a status column and at least one locked status'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	PERFORM permissions._lock_install(tbl, 'permissions_lock_completed',
+		ARRAY['completed', status_column::text, override_action, coalesce(location_column::text, '')]
+		OPERATOR(pg_catalog.||) locked_statuses);
+END
+$function$;
+COMMENT ON FUNCTION permissions.lock_completed(regclass, name, text[], text, name) IS
+	'rows whose committed status is one of locked_statuses are read-only unless overridden';
+
+CREATE FUNCTION permissions.lock_before(tbl regclass, date_column name, area text, override_action text,
+		location_column name DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	PERFORM permissions._lock_check_args(tbl, ARRAY[date_column, location_column], override_action);
+	IF date_column IS NULL OR area IS NULL THEN
+		RAISE EXCEPTION 'lock_before needs a date column and an area' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF NOT permissions.area_exists(area) THEN
+		RAISE EXCEPTION 'area "%" does not exist', area
+			USING ERRCODE = 'undefined_object', HINT = 'Areas are rows of permissions.areas.';
+	END IF;
+	PERFORM permissions._lock_install(tbl, 'permissions_lock_before',
+		ARRAY['before', date_column::text, area, override_action, coalesce(location_column::text, '')]);
+END
+$function$;
+COMMENT ON FUNCTION permissions.lock_before(regclass, name, text, text, name) IS
+	'rows dated on or before their area''s lock date are read-only, and none may be inserted there, unless overridden';
+
+CREATE FUNCTION permissions.unlock(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_name text;
+BEGIN
+	FOR v_name IN SELECT t.tgname FROM pg_catalog.pg_trigger t
+	               WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
+	                 AND t.tgname IN ('permissions_lock_completed', 'permissions_lock_completed_truncate',
+	                                  'permissions_lock_before', 'permissions_lock_before_truncate') LOOP
+		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_name, tbl);
+	END LOOP;
+END
+$function$;
