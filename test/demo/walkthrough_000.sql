@@ -79,6 +79,34 @@ SELECT 'sales order ' || so.id, so.status,
 	 WHERE a.action = 'sales.override_lock' AND a.allowed)
 FROM app.sales_orders so WHERE so.status = 'completed';
 
+\echo 'The database enforces it.  permissions.lock_completed() locks completed purchase orders,'
+\echo 'and permissions.track() logs every change to them in permissions.activity:'
+\o /dev/null
+SELECT permissions.lock_completed('app.purchase_orders', 'status', ARRAY['completed'], 'purchase.override_lock');
+SELECT permissions.track('app.purchase_orders');
+\o
+SELECT id AS completed_po FROM app.purchase_orders WHERE status = 'completed' ORDER BY id LIMIT 1 \gset
+-- the attempts run inside a function, so the demo can print each refusal and carry on
+CREATE FUNCTION pg_temp.try_change(who text, why text, sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('permissions.user_id', who, true);
+	PERFORM set_config('permissions.reason', coalesce(why, ''), true);
+	EXECUTE sql;
+	RETURN 'done';
+EXCEPTION WHEN object_not_in_prerequisite_state THEN
+	RETURN 'refused (' || SQLSTATE || '): ' || SQLERRM;
+END $$;
+SELECT format('UPDATE app.purchase_orders SET amount = amount + 100 WHERE id = %s', :completed_po) AS change \gset
+\echo 'pete (purchase) corrects the amount of the completed order:'
+SELECT pg_temp.try_change('pete', NULL, :'change') AS result;
+\echo 'maria (management) does the same without giving a reason:'
+SELECT pg_temp.try_change('maria', NULL, :'change') AS result;
+\echo '... and with one (SET permissions.reason = ''supplier credit note 4471''):'
+SELECT pg_temp.try_change('maria', 'supplier credit note 4471', :'change') AS result;
+\echo 'The override, in the activity log:'
+SELECT at::time(0) AS at, user_id, action, object, row_key, old, new, reason
+  FROM permissions.activity WHERE object = 'app.purchase_orders' ORDER BY activity_id;
+
 \echo '"Notifications for low stock ... You can set which users will get these notifications'
 \echo 'based on permissions."  Items below their reorder level, and who is told:'
 SELECT l.name AS location, i.name AS item, s.qty, s.reorder_level,
