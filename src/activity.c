@@ -23,6 +23,17 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_index.h"
+#include "commands/sequence.h"
+#include "parser/parse_relation.h"
+#include "utils/inval.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/xid8.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -35,6 +46,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(permissions_activity_trigger);
@@ -74,8 +86,33 @@ push_column(JsonbParseState **state, const char *name, Oid typid, Datum value, b
 
 	if (isnull)
 		val.type = jbvNull;
+	else if (typid == BOOLOID)
+	{
+		val.type = jbvBool;
+		val.val.boolean = DatumGetBool(value);
+	}
+	else if (typid == TEXTOID || typid == VARCHAROID)
+	{
+		text	   *t = DatumGetTextPP(value);
+
+		val.type = jbvString;
+		val.val.string.val = VARDATA_ANY(t);
+		val.val.string.len = VARSIZE_ANY_EXHDR(t);
+	}
+	else if (typid == INT2OID || typid == INT4OID || typid == INT8OID ||
+			 (typid == NUMERICOID && !numeric_is_nan(DatumGetNumeric(value)) &&
+			  !numeric_is_inf(DatumGetNumeric(value))))
+	{
+		val.type = jbvNumeric;
+		val.val.numeric =
+			typid == INT2OID ? DatumGetNumeric(DirectFunctionCall1(int2_numeric, value)) :
+			typid == INT4OID ? DatumGetNumeric(DirectFunctionCall1(int4_numeric, value)) :
+			typid == INT8OID ? DatumGetNumeric(DirectFunctionCall1(int8_numeric, value)) :
+			DatumGetNumeric(value);
+	}
 	else
 	{
+		/* every other type exactly as to_jsonb() renders it */
 		Jsonb	   *jb = value_to_jsonb(typid, value);
 
 		if (JB_ROOT_IS_SCALAR(jb))
@@ -140,38 +177,216 @@ row_to_object(Relation rel, char **ignore, int nignore, HeapTuple tup, HeapTuple
 	return JsonbValueToJsonb(result);
 }
 
+/* the log table as we created it, found once per relcache state */
+#define ACTIVITY_NCOLS 11
+static const char *const activity_columns[ACTIVITY_NCOLS] = {
+	"activity_id", "at", "user_id", "db_role", "action", "object", "row_key",
+	"old", "new", "reason", "xact"
+};
+
+typedef struct ActivityTable
+{
+	Oid			relid;
+	bool		direct;			/* plain enough to insert into directly */
+	Oid			seqid;			/* activity_id's identity sequence */
+	AttrNumber	attnums[ACTIVITY_NCOLS];
+} ActivityTable;
+
+static ActivityTable activity_table;
+
+/* per logged table: its name and primary key columns, until its relcache entry changes */
+#define MAX_LOGGED_TABLES 16
+#define MAX_KEY_COLUMNS 8
+
+typedef struct LoggedTable
+{
+	Oid			relid;
+	char		object[2 * NAMEDATALEN + 8];
+	int			nkeys;			/* -1: no usable primary key */
+	AttrNumber	keys[MAX_KEY_COLUMNS];
+} LoggedTable;
+
+static LoggedTable logged_tables[MAX_LOGGED_TABLES];
+static int	nlogged_tables = 0;
+
+/* the acting database role's name */
+static Oid	role_name_oid = InvalidOid;
+static NameData role_name;
+
+static void
+activity_relcache_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == activity_table.relid)
+		activity_table.relid = InvalidOid;
+	for (int i = 0; i < nlogged_tables; i++)
+	{
+		if (!OidIsValid(relid) || logged_tables[i].relid == relid)
+			logged_tables[i].relid = InvalidOid;
+	}
+}
+
+static void
+activity_authid_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	role_name_oid = InvalidOid;
+}
+
+void
+perm_activity_init(void)
+{
+	CacheRegisterRelcacheCallback(activity_relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, activity_authid_callback, (Datum) 0);
+}
+
+/*
+ * The name and key columns of a logged table
+ */
+static LoggedTable *
+logged_table(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	LoggedTable *t = NULL;
+	Oid			pk;
+
+	for (int i = 0; i < nlogged_tables; i++)
+	{
+		if (logged_tables[i].relid == relid)
+			return &logged_tables[i];
+	}
+	for (int i = 0; i < nlogged_tables && t == NULL; i++)
+	{
+		if (!OidIsValid(logged_tables[i].relid))
+			t = &logged_tables[i];
+	}
+	if (t == NULL)
+		t = &logged_tables[nlogged_tables < MAX_LOGGED_TABLES ? nlogged_tables++ : relid % MAX_LOGGED_TABLES];
+
+	strlcpy(t->object, quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+												  RelationGetRelationName(rel)), sizeof(t->object));
+	t->nkeys = -1;
+	pk = RelationGetPrimaryKeyIndex(rel);
+	if (OidIsValid(pk))
+	{
+		Relation	index = index_open(pk, AccessShareLock);
+
+		if (index->rd_index->indnkeyatts <= MAX_KEY_COLUMNS)
+		{
+			t->nkeys = 0;
+			for (int i = 0; i < index->rd_index->indnkeyatts; i++)
+			{
+				if (index->rd_index->indkey.values[i] > 0)
+					t->keys[t->nkeys++] = index->rd_index->indkey.values[i];
+			}
+		}
+		index_close(index, AccessShareLock);
+	}
+	t->relid = relid;
+	return t;
+}
+
 /*
  * The primary key columns of a row as a jsonb object, or NULL
  */
 static Jsonb *
 row_key(Relation rel, HeapTuple tup)
 {
-	Oid			pk = RelationGetPrimaryKeyIndex(rel);
-	Relation	index;
 	TupleDesc	desc = RelationGetDescr(rel);
+	LoggedTable *t = logged_table(rel);
 	JsonbParseState *state = NULL;
 	JsonbValue *result;
 
-	if (!OidIsValid(pk))
+	if (t->nkeys < 0)
 		return NULL;
-	index = index_open(pk, AccessShareLock);
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (int i = 0; i < index->rd_index->indnkeyatts; i++)
+	for (int i = 0; i < t->nkeys; i++)
 	{
-		AttrNumber	attnum = index->rd_index->indkey.values[i];
-		Form_pg_attribute att;
+		Form_pg_attribute att = TupleDescAttr(desc, t->keys[i] - 1);
 		bool		isnull;
-		Datum		value;
+		Datum		value = heap_getattr(tup, t->keys[i], desc, &isnull);
 
-		if (attnum <= 0)
-			continue;
-		att = TupleDescAttr(desc, attnum - 1);
-		value = heap_getattr(tup, attnum, desc, &isnull);
 		push_column(&state, NameStr(att->attname), att->atttypid, value, isnull);
 	}
 	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	index_close(index, AccessShareLock);
 	return JsonbValueToJsonb(result);
+}
+
+/*
+ * Can entries be written straight into the heap and indexes?  Only while
+ * the table is exactly as the extension made it: every column known, plain
+ * indexes, no insert triggers, no CHECK constraints.  Otherwise (a DBA
+ * added an expression index, a column with a default, a trigger) entries
+ * go through SPI, which honours all of that.
+ */
+static void
+activity_table_describe(Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	List	   *indexes;
+	ListCell   *lc;
+	int			nlive = 0;
+
+	activity_table.direct = true;
+	for (int i = 0; i < ACTIVITY_NCOLS; i++)
+	{
+		activity_table.attnums[i] = attnameAttNum(rel, activity_columns[i], false);
+		if (activity_table.attnums[i] <= 0)
+			activity_table.direct = false;
+	}
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			nlive++;
+	if (nlive != ACTIVITY_NCOLS)
+		activity_table.direct = false;
+	if (rel->trigdesc && (rel->trigdesc->trig_insert_before_row ||
+						  rel->trigdesc->trig_insert_after_row ||
+						  rel->trigdesc->trig_insert_instead_row ||
+						  rel->trigdesc->trig_insert_before_statement ||
+						  rel->trigdesc->trig_insert_after_statement))
+		activity_table.direct = false;
+	if (desc->constr && (desc->constr->num_check > 0))
+		activity_table.direct = false;
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
+
+		if (!heap_attisnull(index->rd_indextuple, Anum_pg_index_indexprs, NULL) ||
+			!heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, NULL) ||
+			!index->rd_index->indimmediate || index->rd_index->indisexclusion)
+			activity_table.direct = false;
+		index_close(index, AccessShareLock);
+	}
+	list_free(indexes);
+	activity_table.seqid = activity_table.direct ?
+		getIdentitySequence(RelationGetRelid(rel), activity_table.attnums[0], true) : InvalidOid;
+	if (!OidIsValid(activity_table.seqid))
+		activity_table.direct = false;
+	activity_table.relid = RelationGetRelid(rel);
+}
+
+static void
+activity_insert_spi(Datum *values, char *nulls)
+{
+	Oid			argtypes[8] = {TEXTOID, NAMEOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID,
+	JSONBOID, TEXTOID};
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (insert_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(
+									   "INSERT INTO permissions.activity "
+									   "(user_id, db_role, action, object, row_key, old, new, reason) "
+									   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+									   8, argtypes);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare the activity log insert");
+		insert_plan = plan;
+	}
+	if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not write the activity log");
+	SPI_finish();
 }
 
 /*
@@ -183,8 +398,6 @@ void
 perm_activity_append(const char *action, const char *object, Jsonb *key,
 					 Jsonb *old, Jsonb *new, const char *reason)
 {
-	Oid			argtypes[8] = {TEXTOID, NAMEOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID,
-	JSONBOID, TEXTOID};
 	Datum		values[8];
 	char		nulls[8];
 	PermUser   *u = perm_acting_user();
@@ -192,8 +405,15 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	Oid			save_userid;
 	int			save_sec_context;
 	NameData	role;
+	Oid			relid;
+	Relation	rel;
 
-	namestrcpy(&role, GetUserNameFromId(GetUserId(), false));
+	if (role_name_oid != GetUserId())
+	{
+		namestrcpy(&role_name, GetUserNameFromId(GetUserId(), false));
+		role_name_oid = GetUserId();
+	}
+	role = role_name;
 	values[0] = (u != NULL && u->exists) ? CStringGetTextDatum(u->user_id) : (Datum) 0;
 	nulls[0] = (u != NULL && u->exists) ? ' ' : 'n';
 	values[1] = NameGetDatum(&role);
@@ -211,29 +431,48 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	values[7] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
 	nulls[7] = reason ? ' ' : 'n';
 
+	relid = activity_table.relid;
+	if (!OidIsValid(relid))
+		relid = get_relname_relid("activity", get_namespace_oid("permissions", false));
+	rel = table_open(relid, RowExclusiveLock);
+	if (activity_table.relid != relid)
+		activity_table_describe(rel);
+
+	if (activity_table.direct)
+	{
+		/* straight into the heap and its plain indexes: no privileges, no RLS */
+		TupleDesc	desc = RelationGetDescr(rel);
+		Datum	   *row = palloc0(sizeof(Datum) * desc->natts);
+		bool	   *rownulls = palloc(sizeof(bool) * desc->natts);
+		HeapTuple	tup;
+
+		for (int i = 0; i < desc->natts; i++)
+			rownulls[i] = true;
+#define SET_COL(n, v) (row[activity_table.attnums[n] - 1] = (v), rownulls[activity_table.attnums[n] - 1] = false)
+		SET_COL(0, Int64GetDatum(nextval_internal(activity_table.seqid, false)));
+		SET_COL(1, TimestampTzGetDatum(GetCurrentTimestamp()));
+		for (int i = 0; i < 8; i++)
+		{
+			if (nulls[i] == ' ')
+				SET_COL(i + 2, values[i]);
+		}
+		SET_COL(10, FullTransactionIdGetDatum(GetTopFullTransactionId()));
+#undef SET_COL
+		tup = heap_form_tuple(desc, row, rownulls);
+		CatalogTupleInsert(rel, tup);
+		heap_freetuple(tup);
+		table_close(rel, NoLock);
+		return;
+	}
+	table_close(rel, NoLock);
+
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
 	PG_TRY();
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		if (insert_plan == NULL)
-		{
-			SPIPlanPtr	plan = SPI_prepare(
-										   "INSERT INTO permissions.activity "
-										   "(user_id, db_role, action, object, row_key, old, new, reason) "
-										   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-										   8, argtypes);
-
-			if (plan == NULL || SPI_keepplan(plan) != 0)
-				elog(ERROR, "could not prepare the activity log insert");
-			insert_plan = plan;
-		}
-		if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "could not write the activity log");
-		SPI_finish();
+		activity_insert_spi(values, nulls);
 	}
 	PG_FINALLY();
 	{
@@ -251,8 +490,7 @@ bool
 perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *action,
 				  char **ignore, int nignore, const char *reason)
 {
-	char	   *object = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-													RelationGetRelationName(rel));
+	const char *object = logged_table(rel)->object;
 	Jsonb	   *old = NULL;
 	Jsonb	   *new = NULL;
 	int			ncolumns;

@@ -19,5 +19,6 @@ _PG_init(void)
 {
 	perm_identity_init();
 	perm_cache_init();
+	perm_activity_init();
 	MarkGUCPrefixReserved("permissions");
 }

@@ -236,6 +236,7 @@ extern const char *perm_reason_text(const char *why);
  * activity.c -- the activity log
  * ---------------------------------------------------------------------
  */
+extern void perm_activity_init(void);
 extern void perm_activity_append(const char *action, const char *object, Jsonb *key,
 								 Jsonb *old, Jsonb *new, const char *reason);
 extern bool perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup,
