@@ -11,7 +11,11 @@
 #  3. protected tables (protect_setup.sql, protect.sql): 1,000,000 rows over
 #     200 locations, a user who sees half, four queries on five identical
 #     tables -- no RLS with a hand-written WHERE, a subquery policy, a
-#     PL/pgSQL helper policy, an = ANY((SELECT array)) policy, and protect().
+#     PL/pgSQL helper policy, an = ANY((SELECT array)) policy, and protect();
+#  4. the activity log (activity_setup.sql, activity.sql): 1,000-row UPDATEs
+#     untracked, under track() and under a PL/pgSQL jsonb audit trigger, and
+#     single-row UPDATE transactions per second, untracked and tracked
+#     (pgbench, 2 clients).
 #
 # Figures are medians of several runs on a shared machine: compare the
 # columns of one run, not runs with each other.
@@ -80,4 +84,25 @@ PERM_STEP="timing protected tables"
 perm_msg "protected tables: loading 5 x 1,000,000 rows"
 run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/protect_setup.sql >/dev/null
 run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/protect.sql
+
+PERM_STEP="timing the activity log"
+perm_msg "activity log: 1,000-row updates, and single-row transactions (pgbench, 2 clients)"
+run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/activity_setup.sql >/dev/null
+run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/activity.sql
+tps_once() {
+	run_as_pg env PGOPTIONS="-c permissions.user_id=u7" pgbench -n -c 2 -j 2 -T "$DURATION" -f "$1" bench 2>&1 |
+		sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+}
+declare -A tps
+for ((r = 0; r < ROUNDS; r++)); do
+	tps[untracked]+="$(tps_once test/bench/update_untracked.pgbench) "
+	tps[tracked]+="$(tps_once test/bench/update_tracked.pgbench) "
+done
+max_of() { printf '%s\n' $1 | sort -n | tail -n 1; }
+awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" 'BEGIN {
+	printf "\n%-44s %12s\n", "single-row UPDATE transactions (best of rounds)", "tps"
+	printf "%-44s %12.0f\n", "untracked", u
+	printf "%-44s %12.0f\n", "tracked by permissions.track()", t
+	printf "%-44s %11.0f%%  (target >= 85%%)\n", "tracked / untracked", 100 * t / u
+}'
 PERM_FINISHED=1
