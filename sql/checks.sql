@@ -70,6 +70,9 @@ SELECT permissions.can('invoices.approve') AS global,
 	permissions.can('invoices.approve', 'team', 'P1') AS other_scope,
 	permissions.can('invoices.approve', 'project', NULL) AS null_scope_id;
 SELECT permissions.explain('invoices.approve');
+SELECT permissions.explain_in_scope('invoices.approve', 'project', 'P1');
+SELECT permissions.explain_in_scope('invoices.approve', 'project', 'P2');
+SELECT permissions.explain_in_scope('invoices.approve', 'project', 'P1', 'bea');
 -- global roles also count in a scope
 SET permissions.user_id = 'bea';
 SELECT permissions.can('orders.archive', 'project', 'P1') AS global_in_scope;

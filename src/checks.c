@@ -30,6 +30,7 @@ PG_FUNCTION_INFO_V1(permissions_locations_with);
 PG_FUNCTION_INFO_V1(permissions_area_privileges);
 PG_FUNCTION_INFO_V1(permissions_can_user);
 PG_FUNCTION_INFO_V1(permissions_explain);
+PG_FUNCTION_INFO_V1(permissions_explain_in_scope);
 PG_FUNCTION_INFO_V1(permissions_current_user_id);
 PG_FUNCTION_INFO_V1(permissions_area_exists);
 PG_FUNCTION_INFO_V1(permissions_action_exists);
@@ -515,20 +516,18 @@ permissions_can_user(PG_FUNCTION_ARGS)
 							   has_loc ? PG_GETARG_INT64(2) : 0, NULL, NULL, NULL));
 }
 
-Datum
-permissions_explain(PG_FUNCTION_ARGS)
+/*
+ * The shared body of explain() and explain_in_scope()
+ */
+static text *
+explain_common(const char *action, bool has_loc, int64 loc, const char *scope,
+			   const char *scope_id, const char *user_id)
 {
-	char	   *action;
-	bool		has_loc = !PG_ARGISNULL(1);
-	char	   *user_id = text_arg(fcinfo, 2);
 	PermUser   *acting = perm_acting_user();
 	PermUser   *u = acting;
 	PermModel  *m;
 	StringInfoData why;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	action = text_arg(fcinfo, 0);
 	if (user_id != NULL &&
 		(acting == NULL || !acting->exists || strcmp(acting->user_id, user_id) != 0))
 	{
@@ -538,8 +537,30 @@ permissions_explain(PG_FUNCTION_ARGS)
 	m = perm_model();
 	initStringInfo(&why);
 	perm_decide(m, u, perm_find_action(m, action, strlen(action)), action,
-				has_loc, has_loc ? PG_GETARG_INT64(1) : 0, NULL, NULL, &why);
-	PG_RETURN_TEXT_P(cstring_to_text(why.data));
+				has_loc, loc, scope, scope_id, &why);
+	return cstring_to_text(why.data);
+}
+
+Datum
+permissions_explain(PG_FUNCTION_ARGS)
+{
+	bool		has_loc = !PG_ARGISNULL(1);
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(explain_common(text_arg(fcinfo, 0), has_loc,
+									has_loc ? PG_GETARG_INT64(1) : 0,
+									NULL, NULL, text_arg(fcinfo, 2)));
+}
+
+Datum
+permissions_explain_in_scope(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(explain_common(text_arg(fcinfo, 0), false, 0,
+									text_arg(fcinfo, 1), text_arg(fcinfo, 2),
+									text_arg(fcinfo, 3)));
 }
 
 Datum

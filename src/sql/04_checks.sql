@@ -48,6 +48,15 @@ CREATE FUNCTION permissions.explain(action text, location_id bigint DEFAULT NULL
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION permissions.explain(text, bigint, text) IS 'one line saying why the answer is yes or no';
 
+-- explain() for can(action, scope, scope_id): a separate name, since an
+-- overload of explain() would take explain('x', NULL, 'bob') for a scope
+CREATE FUNCTION permissions.explain_in_scope(action text, scope text, scope_id text, user_id text DEFAULT NULL)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'permissions_explain_in_scope'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION permissions.explain_in_scope(text, text, text, text) IS
+	'one line saying why can(action, scope, scope_id) is yes or no';
+
 -- Nothing in the schema is usable until granted, except the checks, which
 -- are safe for anyone: they answer only for the acting identity.
 GRANT USAGE ON SCHEMA permissions TO PUBLIC;
