@@ -539,6 +539,10 @@ permissions_activity_trigger(PG_FUNCTION_ARGS)
 	trigger = trigdata->tg_trigger;
 	grants = trigger->tgnargs > 0 && strcmp(trigger->tgargs[0], "grant") == 0;
 
+	/* a dump being loaded brings its own log (see perm_loading_dump) */
+	if (perm_loading_dump())
+		return PointerGetDatum(NULL);
+
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
 		newtup = trigdata->tg_trigtuple;

@@ -27,6 +27,7 @@
 #include "access/parallel.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/rls.h"
 
 /* bumped whenever permissions.user_id changes value */
 uint64		perm_identity_generation = 1;
@@ -105,4 +106,21 @@ perm_identity_reason(void)
 	if (reason_setting == NULL || reason_setting[0] == '\0')
 		return NULL;
 	return reason_setting;
+}
+
+/*
+ * Is this session loading a dump?
+ *
+ * pg_dump's output (restored by pg_restore or psql) runs as a superuser,
+ * with row_security = off, and nobody acting.  Data loaded that way was
+ * accepted and logged when it was first written; its activity log arrives
+ * with it.  So the activity and lock triggers stand aside: logging the load
+ * again would collide with the restored log, and a lock_before table could
+ * not be restored at all.  Only a superuser can be in this state, and a
+ * superuser can switch any trigger off anyway.
+ */
+bool
+perm_loading_dump(void)
+{
+	return !row_security && perm_identity_setting() == NULL && superuser();
 }

@@ -288,6 +288,12 @@ permissions_lock_trigger(PG_FUNCTION_ARGS)
 		elog(ERROR, "permissions.lock_trigger: wrong trigger arguments");
 	completed = strcmp(trigger->tgargs[0], "completed") == 0;
 
+	/* rows of a dump being loaded were accepted when first written */
+	if (perm_loading_dump())
+		return TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) ? PointerGetDatum(NULL) :
+			PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+							trigdata->tg_newtuple : trigdata->tg_trigtuple);
+
 	/* TRUNCATE: an override of the whole table, without a location */
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 	{

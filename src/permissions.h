@@ -68,6 +68,7 @@ extern uint64 perm_identity_generation;
 extern void perm_identity_init(void);
 extern const char *perm_identity_setting(void);
 extern const char *perm_identity_reason(void);
+extern bool perm_loading_dump(void);
 
 /* ---------------------------------------------------------------------
  * cache.c -- the model and the acting user's effective rights
