@@ -245,4 +245,12 @@ extern bool perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup,
 							  const char *reason);
 extern char *perm_activity_row_key_text(Relation rel, HeapTuple tup);
 
+/* ---------------------------------------------------------------------
+ * notifications.c -- notifications and alerts
+ * ---------------------------------------------------------------------
+ */
+extern int	perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *kind,
+								 const char *subject, const char *subject_id, Jsonb *payload,
+								 const char *exclude_user);
+
 #endif							/* PERMISSIONS_H */

@@ -37,6 +37,8 @@ $node->safe_psql('src', q{
 	SELECT permissions.lock_completed('moves', 'status', ARRAY['completed'], 'stock.override');
 	SELECT permissions.lock_before('moves', 'moved_on', 'stock', 'stock.override');
 	GRANT SELECT, INSERT, UPDATE, DELETE ON moves TO regress_dump_app;
+	INSERT INTO permissions.actions (action, area, privilege) VALUES ('alerts.zero', 'stock', 'r');
+	SELECT permissions.alert_when('moves', 'zero_qty', 'qty = 0', 'alerts.zero');
 });
 # some history, as application users
 $node->safe_psql('src', q{
@@ -57,6 +59,8 @@ my $summary = q{
 	       (SELECT count(*) FROM pg_policy WHERE polrelid = 'moves'::regclass) || '/' ||
 	       (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'moves'::regclass AND tgname LIKE 'permissions%') || '/' ||
 	       (SELECT count(*) FROM moves) || '/' ||
+	       (SELECT count(*) FROM permissions.notifications) || '/' ||
+	       (SELECT count(*) FROM permissions.alert_rules) || '/' ||
 	       (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'moves'::regclass)
 };
 my $answers = q{

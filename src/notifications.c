@@ -1,0 +1,295 @@
+/*
+ * notifications.c
+ *		Notifications and alerts: the rows users read through RLS, the NOTIFY
+ *		that announces them after commit, and the audience of an alert.
+ *
+ * A notification is a row of permissions.notifications, written in the
+ * transaction of the event (so nothing is lost when nobody listens) through
+ * SPI as the extension's owner -- no application role may insert one.  Each
+ * is announced with NOTIFY on the channel "permissions", which PostgreSQL
+ * delivers only if and when the transaction commits.  The payload carries
+ * the id, the user and the kind, never document data, so its size never
+ * depends on the row that caused it.
+ *
+ * The audience of an alert (or, later, of an approval request) is every
+ * active user who may do the audience action -- at the row's location when
+ * the action has a location rule -- and has not muted the kind.
+ */
+#include "permissions.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/async.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+PG_FUNCTION_INFO_V1(permissions_alert_trigger);
+PG_FUNCTION_INFO_V1(permissions_notify_eligible);
+
+/*
+ * Run f(arg) as the extension's owner, with SPI connected
+ */
+static void
+as_owner(void (*f) (void *), void *arg)
+{
+	PermModel  *m = perm_model();
+	Oid			save_userid;
+	int			save_sec_context;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		f(arg);
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
+}
+
+typedef struct NotifyArgs
+{
+	/* in */
+	const char *action;
+	bool		has_loc;
+	int64		loc;
+	const char *kind;
+	const char *subject;
+	const char *subject_id;
+	Jsonb	   *payload;
+	const char *exclude_user;	/* NULL, or a user never to notify */
+	/* out */
+	int			sent;
+} NotifyArgs;
+
+/*
+ * Announce one notification after commit
+ */
+static void
+announce(int64 id, const char *user_id, const char *kind)
+{
+	StringInfoData payload;
+
+	initStringInfo(&payload);
+	appendStringInfo(&payload, "{\"id\":" INT64_FORMAT ",\"user\":", id);
+	escape_json(&payload, user_id);
+	appendStringInfoString(&payload, ",\"kind\":");
+	escape_json(&payload, kind);
+	appendStringInfoChar(&payload, '}');
+	Async_Notify("permissions", payload.data);
+}
+
+bool		perm_notify_user_spi(const char *user_id, const char *kind, const char *subject,
+								 const char *subject_id, Jsonb *payload);
+
+static void
+notify_eligible_spi(void *arg)
+{
+	NotifyArgs *a = (NotifyArgs *) arg;
+	Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	Datum		kindval = CStringGetTextDatum(a->kind);
+	char		kindnull = ' ';
+	SPITupleTable *users;
+	uint64		nusers;
+	PermModel  *m = perm_model();
+	const PermAction *action = perm_find_action(m, a->action, strlen(a->action));
+
+	/* every active user who has not muted the kind */
+	if (SPI_execute_with_args(
+							  "SELECT u.user_id FROM permissions.users u WHERE u.active"
+							  " AND NOT EXISTS (SELECT FROM permissions.subscriptions s"
+							  "  WHERE s.user_id OPERATOR(pg_catalog.=) u.user_id"
+							  "    AND s.kind OPERATOR(pg_catalog.=) $1 AND NOT s.enabled)"
+							  " ORDER BY u.user_id",
+							  1, types, &kindval, &kindnull, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audience of a notification");
+	users = SPI_tuptable;
+	nusers = SPI_processed;
+
+	for (uint64 i = 0; i < nusers; i++)
+	{
+		char	   *user_id = SPI_getvalue(users->vals[i], users->tupdesc, 1);
+		PermUser   *u;
+
+		if (a->exclude_user != NULL && strcmp(user_id, a->exclude_user) == 0)
+			continue;
+		u = perm_lookup_user(user_id);
+		if (!perm_decide(perm_model(), u, action, a->action, a->has_loc, a->loc,
+						 NULL, NULL, NULL))
+			continue;
+		if (perm_notify_user_spi(user_id, a->kind, a->subject, a->subject_id, a->payload))
+			a->sent++;
+	}
+	(void) values;
+	(void) nulls;
+}
+
+/*
+ * Write one notification (SPI connected, as the owner); false when the
+ * user has muted the kind
+ */
+bool
+perm_notify_user_spi(const char *user_id, const char *kind, const char *subject,
+					 const char *subject_id, Jsonb *payload)
+{
+	Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[5];
+	char		nulls[5];
+	bool		isnull;
+	int64		id;
+
+	values[0] = CStringGetTextDatum(user_id);
+	nulls[0] = ' ';
+	values[1] = CStringGetTextDatum(kind);
+	nulls[1] = ' ';
+	values[2] = subject ? CStringGetTextDatum(subject) : (Datum) 0;
+	nulls[2] = subject ? ' ' : 'n';
+	values[3] = subject_id ? CStringGetTextDatum(subject_id) : (Datum) 0;
+	nulls[3] = subject_id ? ' ' : 'n';
+	values[4] = PointerGetDatum(payload);
+	nulls[4] = payload ? ' ' : 'n';
+	if (SPI_execute_with_args(
+							  "INSERT INTO permissions.notifications (user_id, kind, subject, subject_id, payload)"
+							  " SELECT $1, $2, $3, $4, $5"
+							  "  WHERE NOT EXISTS (SELECT FROM permissions.subscriptions s"
+							  "   WHERE s.user_id OPERATOR(pg_catalog.=) $1 AND s.kind OPERATOR(pg_catalog.=) $2"
+							  "     AND NOT s.enabled)"
+							  " RETURNING notification_id",
+							  5, types, values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "could not write a notification");
+	if (SPI_processed == 0)
+		return false;
+	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	announce(id, user_id, kind);
+	return true;
+}
+
+/*
+ * Notify every active, subscribed user who may do action (at loc); the
+ * entry point for alerts and, later, approvals.  Returns how many were sent.
+ */
+int
+perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *kind,
+					 const char *subject, const char *subject_id, Jsonb *payload,
+					 const char *exclude_user)
+{
+	NotifyArgs	a;
+
+	memset(&a, 0, sizeof(a));
+	a.action = action;
+	a.has_loc = has_loc;
+	a.loc = loc;
+	a.kind = kind;
+	a.subject = subject;
+	a.subject_id = subject_id;
+	a.payload = payload;
+	a.exclude_user = exclude_user;
+	as_owner(notify_eligible_spi, &a);
+	return a.sent;
+}
+
+/*
+ * SQL: permissions._notify_eligible(action, location, kind, subject,
+ * subject_id, payload) -- for run_due_alerts() (owner only)
+ */
+Datum
+permissions_notify_eligible(PG_FUNCTION_ARGS)
+{
+	bool		has_loc = !PG_ARGISNULL(1);
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+		PG_RETURN_INT32(0);
+	PG_RETURN_INT32(perm_notify_eligible(text_to_cstring(PG_GETARG_TEXT_PP(0)), has_loc,
+										 has_loc ? PG_GETARG_INT64(1) : 0,
+										 text_to_cstring(PG_GETARG_TEXT_PP(2)),
+										 PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3)),
+										 PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4)),
+										 PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P(5),
+										 NULL));
+}
+
+/*
+ * The alert_when() trigger: the row newly satisfies the rule's condition
+ * (the trigger's WHEN clause decided that); tell the audience.
+ *
+ * Arguments: rule_id, kind, audience_action, location_column or ''.
+ */
+Datum
+permissions_alert_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Trigger    *trigger;
+	Relation	rel;
+	HeapTuple	row;
+	bool		has_loc = false;
+	int64		loc = 0;
+	char	   *key;
+	char	   *object;
+	StringInfoData payload;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function permissions.alert_trigger must be fired AFTER ... FOR EACH ROW")));
+	trigger = trigdata->tg_trigger;
+	if (trigger->tgnargs != 4)
+		elog(ERROR, "permissions.alert_trigger: wrong trigger arguments");
+
+	/* a dump being loaded brings its notifications with it */
+	if (perm_loading_dump())
+		return PointerGetDatum(NULL);
+	rel = trigdata->tg_relation;
+	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+
+	if (trigger->tgargs[3][0] != '\0')
+	{
+		AttrNumber	attnum = SPI_fnumber(RelationGetDescr(rel), trigger->tgargs[3]);
+		bool		isnull;
+		Datum		d;
+
+		if (attnum <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation \"%s\" does not exist",
+							trigger->tgargs[3], RelationGetRelationName(rel))));
+		d = heap_getattr(row, attnum, RelationGetDescr(rel), &isnull);
+		if (!isnull)
+		{
+			Oid			type = TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid;
+
+			has_loc = true;
+			loc = type == INT2OID ? DatumGetInt16(d) :
+				type == INT4OID ? DatumGetInt32(d) : DatumGetInt64(d);
+		}
+	}
+
+	key = perm_activity_row_key_text(rel, row);
+	object = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+										RelationGetRelationName(rel));
+	initStringInfo(&payload);
+	appendStringInfo(&payload, "{\"rule\": %s, \"table\": ", trigger->tgargs[0]);
+	escape_json(&payload, object);
+	appendStringInfo(&payload, ", \"row\": %s}", key[0] == '{' ? key : "null");
+
+	(void) perm_notify_eligible(trigger->tgargs[2], has_loc, loc, trigger->tgargs[1],
+								object, key,
+								DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																   CStringGetDatum(payload.data))),
+								NULL);
+	return PointerGetDatum(NULL);
+}
