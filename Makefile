@@ -42,3 +42,15 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 .PHONY: bench demo test
 bench:
 	bash test/bench/run.sh
+
+# the reference LISTEN client: a libpq program, built and installed with the module
+LISTENER = src/listener/permissions-listen
+all: $(LISTENER)
+$(LISTENER): src/listener/permissions_listen.c
+	$(CC) -O2 -Wall -Wextra -Werror -I$(shell $(PG_CONFIG) --includedir) -o $@ $< \
+		-L$(shell $(PG_CONFIG) --libdir) -lpq
+install: install-listener
+.PHONY: install-listener
+install-listener: $(LISTENER)
+	$(INSTALL_PROGRAM) $(LISTENER) '$(DESTDIR)$(bindir)/permissions-listen'
+EXTRA_CLEAN += $(LISTENER)

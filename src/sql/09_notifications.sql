@@ -9,9 +9,13 @@ CREATE TABLE permissions.notifications (
 	subject_id text,
 	payload jsonb,
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-	read_at timestamptz
+	read_at timestamptz,
+	-- the writing transaction: a listener that has processed every
+	-- transaction below a snapshot's xmin can never miss a late commit
+	xact xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id()
 );
 CREATE INDEX notifications_user ON permissions.notifications (user_id, notification_id);
+CREATE INDEX notifications_xact ON permissions.notifications (xact);
 COMMENT ON TABLE permissions.notifications IS
 	'what each user is told; every user sees and marks read only their own rows';
 SELECT pg_catalog.pg_extension_config_dump('permissions.notifications', '');
