@@ -43,6 +43,7 @@
 #define MAX_PENDING 100000
 
 static const char *cursor_path = NULL;
+static const char *acting_user = NULL;
 static unsigned long long horizon = 0;	/* every transaction below it is done */
 static int	have_horizon = 0;
 static long long pending[MAX_PENDING];	/* ids printed from transactions >= horizon */
@@ -199,7 +200,7 @@ catch_up(PGconn *conn)
 	PGresult   *res;
 	unsigned long long new_horizon;
 	char		hbuf[32];
-	const char *params[1];
+	const char *params[2];
 	int			n;
 	int			quiet = !have_horizon;
 
@@ -218,6 +219,7 @@ catch_up(PGconn *conn)
 
 	snprintf(hbuf, sizeof(hbuf), "%llu", quiet ? new_horizon : horizon);
 	params[0] = hbuf;
+	params[1] = acting_user;
 	res = PQexecParams(conn,
 					   "SELECT n.notification_id, n.xact::text, pg_catalog.json_build_object("
 					   " 'id', n.notification_id, 'user', n.user_id, 'kind', n.kind,"
@@ -225,8 +227,10 @@ catch_up(PGconn *conn)
 					   " 'payload', n.payload, 'created_at', n.created_at)"
 					   "  FROM permissions.notifications n"
 					   " WHERE n.xact OPERATOR(pg_catalog.>=) $1::pg_catalog.xid8"
+					   /* RLS already limits a non-superuser to their own rows */
+					   "   AND n.user_id OPERATOR(pg_catalog.=) $2"
 					   " ORDER BY n.notification_id",
-					   1, NULL, params, NULL, NULL, 0);
+					   2, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
 		fprintf(stderr, "permissions-listen: cannot read notifications: %s", PQerrorMessage(conn));
@@ -319,6 +323,7 @@ main(int argc, char **argv)
 	}
 	if (!read_cursor())
 		return 1;
+	acting_user = user_id;
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

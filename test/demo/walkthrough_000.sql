@@ -107,6 +107,34 @@ SELECT pg_temp.try_change('maria', 'supplier credit note 4471', :'change') AS re
 SELECT at::time(0) AS at, user_id, action, object, row_key, old, new, reason
   FROM permissions.activity WHERE object = 'app.purchase_orders' ORDER BY activity_id;
 
+\echo 'Alerts in the database: a low-stock rule fires when a stock row drops below its reorder'
+\echo 'level, a due-order rule when an open order is due within 3 days; each reaches the users'
+\echo 'who may do the audience action.  pete runs the reference LISTEN client:'
+\o /dev/null
+SELECT permissions.alert_when('app.stock', 'low_stock', 'qty < reorder_level', 'alerts.low_stock');
+SELECT permissions.alert_due('app.purchase_orders', 'po_due', 'due_date', 'alerts.due_purchase_orders',
+	$$status IN ('pending', 'approved', 'sent')$$, NULL, '3 days');
+\o
+-- the client logs in as the application's login role, trusted to act for users
+SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_app') AS need_role \gset
+\if :need_role
+CREATE ROLE demo_app LOGIN;
+\endif
+ALTER ROLE demo_app LOGIN;
+GRANT SET ON PARAMETER permissions.user_id TO demo_app;
+SELECT current_database() AS demo_db \gset
+\setenv PERMISSIONS_DEMO_DB :demo_db
+\! "$(command -v permissions-listen || echo "$(pg_config --bindir)/permissions-listen")" "dbname=$PERMISSIONS_DEMO_DB user=demo_app" pete > /tmp/permissions-demo-pete.$PPID 2>&1 & echo $! > /tmp/permissions-demo-pete.$PPID.pid; sleep 1
+\echo 'UPDATE app.stock SET qty = 120 WHERE location_id = 1 AND item_id = 1;   -- 1200 -> 120, reorder level 500'
+UPDATE app.stock SET qty = 120 WHERE location_id = 1 AND item_id = 1;
+\echo 'SELECT permissions.run_due_alerts();   -- as pg_cron would, every few minutes'
+SELECT permissions.run_due_alerts() AS notifications_sent;
+\echo 'What pete''s client printed (one JSON line per notification):'
+\! sleep 1; kill $(cat /tmp/permissions-demo-pete.$PPID.pid); cat /tmp/permissions-demo-pete.$PPID; rm -f /tmp/permissions-demo-pete.$PPID /tmp/permissions-demo-pete.$PPID.pid
+\echo 'Who was told, from permissions.notifications:'
+SELECT kind, subject_id, string_agg(user_id, ', ' ORDER BY user_id) AS told
+  FROM permissions.notifications GROUP BY kind, subject_id ORDER BY kind, subject_id;
+
 \echo '"Notifications for low stock ... You can set which users will get these notifications'
 \echo 'based on permissions."  Items below their reorder level, and who is told:'
 SELECT l.name AS location, i.name AS item, s.qty, s.reorder_level,
