@@ -204,50 +204,51 @@ catch_up(PGconn *conn)
 	int			n;
 	int			quiet = !have_horizon;
 
-	/* the horizon of a snapshot taken before the fetch */
-	res = PQexec(conn, "SELECT pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-	{
-		fprintf(stderr, "permissions-listen: cannot read a snapshot: %s", PQerrorMessage(conn));
-		PQclear(res);
-		return 0;
-	}
-	new_horizon = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	if (!have_horizon)
-		horizon = 0;
-
-	snprintf(hbuf, sizeof(hbuf), "%llu", quiet ? new_horizon : horizon);
-	params[0] = hbuf;
+	/*
+	 * One statement, one snapshot: the rows, and that snapshot's xmin as
+	 * the new horizon -- every transaction below it had finished, so its
+	 * rows are among those read.
+	 */
+	snprintf(hbuf, sizeof(hbuf), "%llu", horizon);
+	params[0] = quiet ? NULL : hbuf;	/* no horizon yet: the snapshot's own */
 	params[1] = acting_user;
 	res = PQexecParams(conn,
-					   "SELECT n.notification_id, n.xact::text, pg_catalog.json_build_object("
-					   " 'id', n.notification_id, 'user', n.user_id, 'kind', n.kind,"
-					   " 'subject', n.subject, 'subject_id', n.subject_id,"
-					   " 'payload', n.payload, 'created_at', n.created_at)"
-					   "  FROM permissions.notifications n"
-					   " WHERE n.xact OPERATOR(pg_catalog.>=) $1::pg_catalog.xid8"
+					   "SELECT s.h::text, n.notification_id, n.xact::text, n.line"
+					   "  FROM (SELECT pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()) AS h) s"
+					   "  LEFT JOIN LATERAL ("
+					   "   SELECT n.notification_id, n.xact, pg_catalog.json_build_object("
+					   "    'id', n.notification_id, 'user', n.user_id, 'kind', n.kind,"
+					   "    'subject', n.subject, 'subject_id', n.subject_id,"
+					   "    'payload', n.payload, 'created_at', n.created_at) AS line"
+					   "     FROM permissions.notifications n"
+					   "    WHERE n.xact OPERATOR(pg_catalog.>=) COALESCE($1::pg_catalog.xid8, s.h)"
 					   /* RLS already limits a non-superuser to their own rows */
-					   "   AND n.user_id OPERATOR(pg_catalog.=) $2"
+					   "      AND n.user_id OPERATOR(pg_catalog.=) $2) n ON true"
 					   " ORDER BY n.notification_id",
 					   2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1)
 	{
 		fprintf(stderr, "permissions-listen: cannot read notifications: %s", PQerrorMessage(conn));
 		PQclear(res);
 		return 0;
 	}
+	new_horizon = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
 	n = PQntuples(res);
 	for (int i = 0; i < n; i++)
 	{
-		long long	id = atoll(PQgetvalue(res, i, 0));
-		unsigned long long xact = strtoull(PQgetvalue(res, i, 1), NULL, 10);
+		long long	id;
+		unsigned long long xact;
 
+		if (PQgetisnull(res, i, 1))
+			continue;			/* no rows: just the horizon */
+		id = atoll(PQgetvalue(res, i, 1));
+		xact = strtoull(PQgetvalue(res, i, 2), NULL, 10);
 		if (is_pending(id))
 			continue;
+		/* without a cursor, what is already there counts as printed */
 		if (!quiet)
 		{
-			printf("%s\n", PQgetvalue(res, i, 2));
+			printf("%s\n", PQgetvalue(res, i, 3));
 			fflush(stdout);
 		}
 		if (npending < MAX_PENDING)
