@@ -245,18 +245,33 @@ catch_up(PGconn *conn)
 		xact = strtoull(PQgetvalue(res, i, 2), NULL, 10);
 		if (is_pending(id))
 			continue;
+		/*
+		 * Full (a very old transaction holds the horizon back): print the
+		 * rest later, and keep the horizon at or below every row left.
+		 */
+		if (npending == MAX_PENDING)
+		{
+			for (int j = i; j < n; j++)
+			{
+				unsigned long long x;
+
+				if (PQgetisnull(res, j, 1) || is_pending(atoll(PQgetvalue(res, j, 1))))
+					continue;
+				x = strtoull(PQgetvalue(res, j, 2), NULL, 10);
+				if (x < new_horizon)
+					new_horizon = x;
+			}
+			break;
+		}
 		/* without a cursor, what is already there counts as printed */
 		if (!quiet)
 		{
 			printf("%s\n", PQgetvalue(res, i, 3));
 			fflush(stdout);
 		}
-		if (npending < MAX_PENDING)
-		{
-			pending[npending] = id;
-			pending_xact[npending] = xact;
-			npending++;
-		}
+		pending[npending] = id;
+		pending_xact[npending] = xact;
+		npending++;
 		if (!quiet && !write_cursor())
 			exit(1);
 	}

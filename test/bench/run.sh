@@ -116,6 +116,7 @@ notify_run() {
 	# $1: pgbench rate option (empty: as fast as possible); prints the measure line
 	local rate=$1 out before after sent measured
 	out=$(mktemp)
+	chmod 666 "$out"   # written by the postgres user when run as root
 	before=$(run_as_pg psql -X -At -d bench -c "SELECT count(*) FROM permissions.notifications WHERE user_id = 'nb'")
 	run_as_pg bash -c "permissions-listen 'dbname=bench user=bench_listen' nb | perl test/bench/notify_measure.pl > $out" &
 	local pid=$!
