@@ -186,6 +186,30 @@ connect_and_listen(const char *conninfo, const char *user_id, int first)
 	PQclear(res);
 
 	(void) first;
+
+	/* the catch-up query, planned once per connection */
+	res = PQprepare(conn, "catch_up",
+					"SELECT s.h::text, n.notification_id, n.xact::text, n.line"
+					   "  FROM (SELECT pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()) AS h) s"
+					   "  LEFT JOIN LATERAL ("
+					   "   SELECT n.notification_id, n.xact, pg_catalog.json_build_object("
+					   "    'id', n.notification_id, 'user', n.user_id, 'kind', n.kind,"
+					   "    'subject', n.subject, 'subject_id', n.subject_id,"
+					   "    'payload', n.payload, 'created_at', n.created_at) AS line"
+					   "     FROM permissions.notifications n"
+					   "    WHERE n.xact OPERATOR(pg_catalog.>=) COALESCE($1::pg_catalog.xid8, s.h)"
+					   /* RLS already limits a non-superuser to their own rows */
+					   "      AND n.user_id OPERATOR(pg_catalog.=) $2) n ON true"
+					   " ORDER BY n.notification_id",
+					2, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		fprintf(stderr, "permissions-listen: cannot prepare the catch-up query: %s", PQerrorMessage(conn));
+		PQclear(res);
+		PQfinish(conn);
+		return NULL;
+	}
+	PQclear(res);
 	return conn;
 }
 
@@ -212,20 +236,7 @@ catch_up(PGconn *conn)
 	snprintf(hbuf, sizeof(hbuf), "%llu", horizon);
 	params[0] = quiet ? NULL : hbuf;	/* no horizon yet: the snapshot's own */
 	params[1] = acting_user;
-	res = PQexecParams(conn,
-					   "SELECT s.h::text, n.notification_id, n.xact::text, n.line"
-					   "  FROM (SELECT pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()) AS h) s"
-					   "  LEFT JOIN LATERAL ("
-					   "   SELECT n.notification_id, n.xact, pg_catalog.json_build_object("
-					   "    'id', n.notification_id, 'user', n.user_id, 'kind', n.kind,"
-					   "    'subject', n.subject, 'subject_id', n.subject_id,"
-					   "    'payload', n.payload, 'created_at', n.created_at) AS line"
-					   "     FROM permissions.notifications n"
-					   "    WHERE n.xact OPERATOR(pg_catalog.>=) COALESCE($1::pg_catalog.xid8, s.h)"
-					   /* RLS already limits a non-superuser to their own rows */
-					   "      AND n.user_id OPERATOR(pg_catalog.=) $2) n ON true"
-					   " ORDER BY n.notification_id",
-					   2, NULL, params, NULL, NULL, 0);
+	res = PQexecPrepared(conn, "catch_up", 2, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1)
 	{
 		fprintf(stderr, "permissions-listen: cannot read notifications: %s", PQerrorMessage(conn));
