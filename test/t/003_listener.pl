@@ -152,6 +152,29 @@ is($other->query_safe('SELECT count(*) FROM permissions.notifications'), '0',
 	'and cannot read the notification rows');
 $other->quit;
 
+# low stock reaches exactly the users with the right at that location
+$node->safe_psql('postgres', q{
+	INSERT INTO permissions.actions (action, area, privilege, location_rule, min_access)
+		VALUES ('alerts.low_stock', 'stock', 'r', 'location', 'read');
+	INSERT INTO permissions.locations VALUES (1, 'Leeds'), (2, 'York');
+	INSERT INTO permissions.users (user_id, role) VALUES ('ci', 'clerk');
+	INSERT INTO permissions.location_access VALUES ('al', 1, 'read'), ('ci', 2, 'read');
+	CREATE TABLE stock (location_id int, item int, qty int, reorder_level int, PRIMARY KEY (location_id, item));
+	INSERT INTO stock VALUES (1, 1, 10, 5), (2, 1, 10, 5);
+	SELECT permissions.alert_when('stock', 'low_stock', 'qty < reorder_level', 'alerts.low_stock', 'location_id');
+});
+my $before = scalar(lines());
+$node->safe_psql('postgres', 'UPDATE stock SET qty = 1 WHERE location_id = 2');
+$node->safe_psql('postgres', 'UPDATE stock SET qty = 1 WHERE location_id = 1');
+ok(wait_lines($before + 1), 'a low-stock alert reaches the client');
+usleep(500_000);
+my @new = (lines())[ $before .. scalar(lines()) - 1 ];
+is(scalar(@new), 1, 'only one: the one at the location al may see');
+like($new[0], qr/"kind" : "low_stock".*"location_id\\": 1/, 'about location 1');
+is($node->safe_psql('postgres',
+	q{SELECT string_agg(user_id || '@' || (payload->'row'->>'location_id'), ',' ORDER BY user_id) FROM permissions.notifications WHERE kind = 'low_stock'}),
+	'al@1,ci@2', 'each location told its own user, nobody else');
+
 $h->signal('TERM');
 $h->finish;
 $node->stop;
