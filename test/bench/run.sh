@@ -16,7 +16,8 @@
 #     untracked, under track() and under a PL/pgSQL jsonb audit trigger, and
 #     single-row UPDATE transactions per second, untracked and tracked
 #     (pgbench, 2 clients);
-#  5. notifications (notify_setup.sql): the reference LISTEN client receiving
+#  5. notifications (notify_setup.sql; run before the big tables are loaded,
+#     so autovacuum does not compete): the reference LISTEN client receiving
 #     alerts written as fast as one pgbench client can, and at 1,000/s, with
 #     the delay from commit to the client's line (p50, p99) and a count
 #     showing nothing was lost.
@@ -84,6 +85,40 @@ awk -v none="$none" -v same="$same" -v warm="$warm" -v cold="$cold" 'BEGIN {
 	printf "%-58s %12s %14s\n", "target", "", "< 50"
 }'
 
+PERM_STEP="timing notifications"
+perm_msg "notifications through the LISTEN client"
+run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/notify_setup.sql >/dev/null
+notify_run() {
+	# $1: pgbench rate option (empty: as fast as possible); prints the measure line
+	local rate=$1 out before after sent measured
+	out=$(mktemp)
+	chmod 666 "$out"   # written by the postgres user when run as root
+	before=$(run_as_pg psql -X -At -d bench -c "SELECT count(*) FROM permissions.notifications WHERE user_id = 'nb'")
+	run_as_pg bash -c "permissions-listen 'dbname=bench user=bench_listen' nb | perl test/bench/notify_measure.pl > $out" &
+	local pid=$!
+	sleep 1
+	run_as_pg pgbench -n -c 1 -T "$DURATION" $rate -f test/bench/notify_event.pgbench bench >/dev/null 2>&1
+	sleep 1
+	pkill -INT -f "permissions-listen dbname=bench user=bench_listen nb" || true
+	wait "$pid" || true
+	after=$(run_as_pg psql -X -At -d bench -c "SELECT count(*) FROM permissions.notifications WHERE user_id = 'nb'")
+	sent=$((after - before))
+	measured=$(cat "$out")
+	rm -f "$out"
+	echo "$sent $measured"
+}
+read -r full_sent full_n full_rate full_p50 full_p99 <<<"$(notify_run "")"
+# at 1,000/s: three runs, the one with the median p99 (the machine is shared)
+rate_runs=$(for _ in 1 2 3; do notify_run "--rate=1000"; done | sort -k6 -n)
+read -r rate_sent rate_n rate_rate rate_p50 rate_p99 <<<"$(sed -n 2p <<<"$rate_runs")"
+awk -v fs="$full_sent" -v fn="$full_n" -v fr="$full_rate" -v f5="$full_p50" -v f9="$full_p99" \
+	-v rs="$rate_sent" -v rn="$rate_n" -v rr="$rate_rate" -v r5="$rate_p50" -v r9="$rate_p99" 'BEGIN {
+	printf "\n%-34s %10s %10s %12s %9s %9s\n", "notifications through the client", "committed", "printed", "per second", "p50 ms", "p99 ms"
+	printf "%-34s %10d %10d %12.0f %9.2f %9.2f\n", "as fast as one writer can", fs, fn, fr, f5, f9
+	printf "%-34s %10d %10d %12.0f %9.2f %9.2f\n", "at 1,000/s (median of 3 runs)", rs, rn, rr, r5, r9
+	printf "%-34s %10s %10s %12s %9s %9s\n", "target", "", "= committed", "", "", "< 5"
+}'
+
 PERM_STEP="timing protected tables"
 perm_msg "protected tables: loading 5 x 1,000,000 rows"
 run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/protect_setup.sql >/dev/null
@@ -108,36 +143,5 @@ awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" 'BEG
 	printf "%-44s %12.0f\n", "untracked", u
 	printf "%-44s %12.0f\n", "tracked by permissions.track()", t
 	printf "%-44s %11.0f%%  (target >= 85%%)\n", "tracked / untracked", 100 * t / u
-}'
-PERM_STEP="timing notifications"
-perm_msg "notifications through the LISTEN client"
-run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/notify_setup.sql >/dev/null
-notify_run() {
-	# $1: pgbench rate option (empty: as fast as possible); prints the measure line
-	local rate=$1 out before after sent measured
-	out=$(mktemp)
-	chmod 666 "$out"   # written by the postgres user when run as root
-	before=$(run_as_pg psql -X -At -d bench -c "SELECT count(*) FROM permissions.notifications WHERE user_id = 'nb'")
-	run_as_pg bash -c "permissions-listen 'dbname=bench user=bench_listen' nb | perl test/bench/notify_measure.pl > $out" &
-	local pid=$!
-	sleep 1
-	run_as_pg pgbench -n -c 1 -T "$DURATION" $rate -f test/bench/notify_event.pgbench bench >/dev/null 2>&1
-	sleep 1
-	pkill -INT -f "permissions-listen dbname=bench user=bench_listen nb" || true
-	wait "$pid" || true
-	after=$(run_as_pg psql -X -At -d bench -c "SELECT count(*) FROM permissions.notifications WHERE user_id = 'nb'")
-	sent=$((after - before))
-	measured=$(cat "$out")
-	rm -f "$out"
-	echo "$sent $measured"
-}
-read -r full_sent full_n full_rate full_p50 full_p99 <<<"$(notify_run "")"
-read -r rate_sent rate_n rate_rate rate_p50 rate_p99 <<<"$(notify_run "--rate=1000")"
-awk -v fs="$full_sent" -v fn="$full_n" -v fr="$full_rate" -v f5="$full_p50" -v f9="$full_p99" \
-	-v rs="$rate_sent" -v rn="$rate_n" -v rr="$rate_rate" -v r5="$rate_p50" -v r9="$rate_p99" 'BEGIN {
-	printf "\n%-34s %10s %10s %12s %9s %9s\n", "notifications through the client", "committed", "printed", "per second", "p50 ms", "p99 ms"
-	printf "%-34s %10d %10d %12.0f %9.2f %9.2f\n", "as fast as one writer can", fs, fn, fr, f5, f9
-	printf "%-34s %10d %10d %12.0f %9.2f %9.2f\n", "at 1,000/s", rs, rn, rr, r5, r9
-	printf "%-34s %10s %10s %12s %9s %9s\n", "target", "", "= committed", "", "", "< 5"
 }'
 PERM_FINISHED=1
