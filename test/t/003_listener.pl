@@ -100,24 +100,30 @@ is_deeply([ map { /"kind" : "event"/ ? 1 : 0 } lines() ], [ 1, 1, 1 ], 'as event
 my @first = ids();
 is_deeply(\@first, [ sort { $a <=> $b } @first ], 'in order');
 
+# an approval-style event goes through the same path (the helper approvals will call)
+$node->safe_psql('postgres',
+	q{SELECT permissions._notify_eligible('alerts.event', NULL, 'approval_requested', 'purchase_orders', '101', '{"level": 1}')});
+ok(wait_lines(4), 'an approval-style event arrives live');
+like((lines())[3], qr/"kind" : "approval_requested".*"subject_id" : "101"/, 'with its kind and subject');
+
 # killed; 100 events; restarted: exactly those 100, in order
 $h->kill_kill;
 events(100);
 $h = start_client();
-ok(wait_lines(103), 'the restarted client catches up');
+ok(wait_lines(104), 'the restarted client catches up');
 my @all = ids();
-is(scalar(@all), 103, 'exactly 103 lines: nothing twice');
+is(scalar(@all), 104, 'exactly 104 lines: nothing twice');
 my %seen;
 $seen{$_}++ for @all;
 is(scalar(grep { $seen{$_} > 1 } keys %seen), 0, 'no duplicate');
 my $expected = $node->safe_psql('postgres',
 	q{SELECT string_agg(notification_id::text, ',' ORDER BY notification_id) FROM permissions.notifications WHERE user_id = 'al'});
-is(join(',', @all), $expected, 'the 103 notifications of al, in order');
+is(join(',', @all), $expected, 'the 104 notifications of al, in order');
 
 # the server restarts under the client: it reconnects and catches up
 $node->restart;
 events(5);
-ok(wait_lines(108), 'after a server restart the client reconnects and catches up');
+ok(wait_lines(109), 'after a server restart the client reconnects and catches up');
 like(slurp_file($errfile), qr/connection lost, reconnecting/, 'and says it reconnected');
 
 # a transaction that took a lower id commits after one with a higher id: both arrive, once
@@ -125,14 +131,14 @@ my $slow = $node->background_psql('postgres');
 $slow->query_safe('BEGIN');
 $slow->query_safe("INSERT INTO events VALUES (10000, true)");
 events(1);
-ok(wait_lines(109), 'the later id arrives while the earlier transaction is open');
+ok(wait_lines(110), 'the later id arrives while the earlier transaction is open');
 $slow->query_safe('COMMIT');
-ok(wait_lines(110), 'the earlier id arrives when its transaction commits');
+ok(wait_lines(111), 'the earlier id arrives when its transaction commits');
 @all = ids();
 my %once;
 $once{$_}++ for @all;
 is(scalar(grep { $once{$_} > 1 } keys %once), 0, 'still no duplicate');
-is(scalar(@all), 110, 'and no gap');
+is(scalar(@all), 111, 'and no gap');
 $slow->quit;
 
 # another role on the channel learns only ids and kinds
@@ -145,7 +151,7 @@ my $other;
 is($other->query_safe('SELECT current_user'), 'regress_listen_other', 'listening as another role');
 $other->query_safe('LISTEN permissions');
 events(1);
-ok(wait_lines(111), 'the event reached the client');
+ok(wait_lines(112), 'the event reached the client');
 my $heard = $other->query_safe('SELECT 1');
 like($heard, qr/\{"id":\d+,"user":"al","kind":"event"\}/, 'the other role hears the id, user and kind only');
 is($other->query_safe('SELECT count(*) FROM permissions.notifications'), '0',
