@@ -364,14 +364,49 @@ activity_table_describe(Relation rel)
 	activity_table.relid = RelationGetRelid(rel);
 }
 
-static void
-activity_insert_spi(Datum *values, char *nulls)
+/*
+ * Run f(arg) as the extension's owner, with SPI connected: the acting role
+ * needs no privilege on the extension's tables, and the owner is not bound
+ * by their row level security
+ */
+void
+perm_as_owner(void (*f) (void *), void *arg)
 {
+	PermModel  *m = perm_model();
+	Oid			save_userid;
+	int			save_sec_context;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		f(arg);
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
+}
+
+typedef struct ActivityRow
+{
+	Datum		values[8];
+	char		nulls[8];
+} ActivityRow;
+
+static void
+activity_insert_spi(void *arg)
+{
+	ActivityRow *row = (ActivityRow *) arg;
 	Oid			argtypes[8] = {TEXTOID, NAMEOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID,
 	JSONBOID, TEXTOID};
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	if (insert_plan == NULL)
 	{
 		SPIPlanPtr	plan = SPI_prepare(
@@ -384,9 +419,8 @@ activity_insert_spi(Datum *values, char *nulls)
 			elog(ERROR, "could not prepare the activity log insert");
 		insert_plan = plan;
 	}
-	if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
+	if (SPI_execute_plan(insert_plan, row->values, row->nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not write the activity log");
-	SPI_finish();
 }
 
 /*
@@ -398,12 +432,10 @@ void
 perm_activity_append(const char *action, const char *object, Jsonb *key,
 					 Jsonb *old, Jsonb *new, const char *reason)
 {
-	Datum		values[8];
-	char		nulls[8];
+	ActivityRow entry;
+	Datum	   *values = entry.values;
+	char	   *nulls = entry.nulls;
 	PermUser   *u = perm_acting_user();
-	PermModel  *m = perm_model();
-	Oid			save_userid;
-	int			save_sec_context;
 	NameData	role;
 	Oid			relid;
 	Relation	rel;
@@ -465,20 +497,7 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 		return;
 	}
 	table_close(rel, NoLock);
-
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	PG_TRY();
-	{
-		activity_insert_spi(values, nulls);
-	}
-	PG_FINALLY();
-	{
-		SetUserIdAndSecContext(save_userid, save_sec_context);
-	}
-	PG_END_TRY();
+	perm_as_owner(activity_insert_spi, &entry);
 }
 
 /*

@@ -1045,6 +1045,27 @@ perm_user_visibility(const PermModel *model, PermUser *user, const char *area, i
 	return v;
 }
 
+/*
+ * The known locations where a user's access is at least min_access, in
+ * order, into out (room for model->nlocations); returns how many
+ */
+int
+perm_user_locations(const PermModel *model, PermUser *user, PermAccessLevel min_access,
+					int64 *out)
+{
+	int			n = 0;
+
+	/* read every grant at once rather than probing location by location */
+	if (!user->locs_loaded)
+		load_locations(model, user);
+	for (int i = 0; i < model->nlocations; i++)
+	{
+		if (perm_user_location_access(model, user, model->locations[i]) >= min_access)
+			out[n++] = model->locations[i];
+	}
+	return n;
+}
+
 PermAccessLevel
 perm_user_min_all(const PermModel *model, PermUser *user)
 {

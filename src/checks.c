@@ -402,27 +402,29 @@ permissions_location_access(PG_FUNCTION_ARGS)
 	PG_RETURN_ACCESS_LEVEL(perm_user_location_access(perm_model(), u, loc));
 }
 
+/*
+ * A bigint[] of location ids
+ */
+ArrayType *
+perm_locations_array(const int64 *locations, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		elems[i] = Int64GetDatum(locations[i]);
+	return construct_array(elems, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
 Datum
 permissions_locations_with(PG_FUNCTION_ARGS)
 {
 	PermAccessLevel min = PG_ARGISNULL(0) ? PERM_ACCESS_READ : PG_GETARG_ACCESS_LEVEL(0);
 	PermUser   *u = perm_acting_user();
 	PermModel  *m = perm_model();
-	Datum	   *elems = palloc(sizeof(Datum) * Max(m->nlocations, 1));
-	int			n = 0;
+	int64	   *locs = palloc(sizeof(int64) * Max(m->nlocations, 1));
+	int			n = u ? perm_user_locations(m, u, min, locs) : 0;
 
-	if (u != NULL)
-	{
-		/* read every grant at once rather than probing location by location */
-		(void) perm_user_max_any(m, u);
-		for (int i = 0; i < m->nlocations; i++)
-		{
-			if (perm_user_location_access(m, u, m->locations[i]) >= min)
-				elems[n++] = Int64GetDatum(m->locations[i]);
-		}
-	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, INT8OID, sizeof(int64),
-										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	PG_RETURN_ARRAYTYPE_P(perm_locations_array(locs, n));
 }
 
 Datum

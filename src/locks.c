@@ -172,27 +172,7 @@ may_override(Relation rel, const char *action, const char *location_column, Heap
 	StringInfoData decision;
 
 	if (AttributeNumberIsValid(locattnum))
-	{
-		bool		isnull;
-		Datum		d = heap_getattr(tup, locattnum, RelationGetDescr(rel), &isnull);
-
-		if (!isnull)
-		{
-			has_loc = true;
-			switch (TupleDescAttr(RelationGetDescr(rel), locattnum - 1)->atttypid)
-			{
-				case INT2OID:
-					loc = DatumGetInt16(d);
-					break;
-				case INT4OID:
-					loc = DatumGetInt32(d);
-					break;
-				default:
-					loc = DatumGetInt64(d);
-					break;
-			}
-		}
-	}
+		has_loc = perm_row_location(rel, tup, locattnum, &loc);
 	initStringInfo(&decision);
 	if (!perm_decide(m, u, a, action, has_loc, loc, NULL, NULL, &decision))
 	{

@@ -31,34 +31,6 @@
 PG_FUNCTION_INFO_V1(permissions_alert_trigger);
 PG_FUNCTION_INFO_V1(permissions_notify_eligible);
 
-/*
- * Run f(arg) as the extension's owner, with SPI connected
- */
-static void
-as_owner(void (*f) (void *), void *arg)
-{
-	PermModel  *m = perm_model();
-	Oid			save_userid;
-	int			save_sec_context;
-
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	PG_TRY();
-	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		f(arg);
-		SPI_finish();
-	}
-	PG_FINALLY();
-	{
-		SetUserIdAndSecContext(save_userid, save_sec_context);
-	}
-	PG_END_TRY();
-}
-
 typedef struct NotifyArgs
 {
 	/* in */
@@ -198,7 +170,7 @@ perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *ki
 	a.subject_id = subject_id;
 	a.payload = payload;
 	a.exclude_user = exclude_user;
-	as_owner(notify_eligible_spi, &a);
+	perm_as_owner(notify_eligible_spi, &a);
 	return a.sent;
 }
 
@@ -259,23 +231,13 @@ permissions_alert_trigger(PG_FUNCTION_ARGS)
 	if (trigger->tgargs[3][0] != '\0')
 	{
 		AttrNumber	attnum = SPI_fnumber(RelationGetDescr(rel), trigger->tgargs[3]);
-		bool		isnull;
-		Datum		d;
 
 		if (attnum <= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of relation \"%s\" does not exist",
 							trigger->tgargs[3], RelationGetRelationName(rel))));
-		d = heap_getattr(row, attnum, RelationGetDescr(rel), &isnull);
-		if (!isnull)
-		{
-			Oid			type = TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid;
-
-			has_loc = true;
-			loc = type == INT2OID ? DatumGetInt16(d) :
-				type == INT4OID ? DatumGetInt32(d) : DatumGetInt64(d);
-		}
+		has_loc = perm_row_location(rel, row, attnum, &loc);
 	}
 
 	key = perm_activity_row_key_text(rel, row);

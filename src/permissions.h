@@ -15,7 +15,10 @@
 #include "lib/stringinfo.h"
 #include "utils/date.h"
 #include "utils/relcache.h"
-#include "access/htup.h"
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "utils/rel.h"
+#include "utils/array.h"
 #include "utils/jsonb.h"
 
 /* ---------------------------------------------------------------------
@@ -59,6 +62,39 @@ typedef uint8 PermPrivileges;
 extern PermPrivileges perm_privilege_bit(char letter);
 /* canonical text (letters in the order rwdao) into buf of at least 6 bytes */
 extern void perm_privileges_format(PermPrivileges privs, char *buf);
+
+/* ---------------------------------------------------------------------
+ * Location ids: a location column may be smallint, integer or bigint
+ * ---------------------------------------------------------------------
+ */
+static inline int64
+perm_location_datum(Datum d, Oid type)
+{
+	switch (type)
+	{
+		case INT2OID:
+			return DatumGetInt16(d);
+		case INT4OID:
+			return DatumGetInt32(d);
+		default:
+			return DatumGetInt64(d);
+	}
+}
+
+/*
+ * The location of a row, read from column attnum; false when it is NULL
+ */
+static inline bool
+perm_row_location(Relation rel, HeapTuple tup, AttrNumber attnum, int64 *location)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, attnum, RelationGetDescr(rel), &isnull);
+
+	if (isnull)
+		return false;
+	*location = perm_location_datum(d, TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid);
+	return true;
+}
 
 /* ---------------------------------------------------------------------
  * identity.c -- who is acting
@@ -212,6 +248,8 @@ extern PermAccessLevel perm_user_location_access(const PermModel *model,
 												 PermUser *user,
 												 int64 location_id);
 extern PermAccessLevel perm_user_min_all(const PermModel *model, PermUser *user);
+extern int	perm_user_locations(const PermModel *model, PermUser *user,
+								PermAccessLevel min_access, int64 *out);
 extern const PermVisibility *perm_user_visibility(const PermModel *model, PermUser *user,
 												  const char *area, int arealen,
 												  PermPrivileges privilege,
@@ -232,12 +270,14 @@ extern bool perm_may_admin(StringInfo why);
 extern bool perm_user_has_privilege(const PermUser *u, const char *area, PermPrivileges bit);
 extern void perm_require_admin(const char *what);
 extern const char *perm_reason_text(const char *why);
+extern ArrayType *perm_locations_array(const int64 *locations, int n);
 
 /* ---------------------------------------------------------------------
  * activity.c -- the activity log
  * ---------------------------------------------------------------------
  */
 extern void perm_activity_init(void);
+extern void perm_as_owner(void (*f) (void *), void *arg);
 extern void perm_activity_append(const char *action, const char *object, Jsonb *key,
 								 Jsonb *old, Jsonb *new, const char *reason);
 extern bool perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup,

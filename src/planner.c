@@ -110,11 +110,7 @@ visible_locations(const PolicyArgs *pa, int *n)
 	if (!perm_user_has_privilege(u, pa->area, pa->privilege))
 		return NULL;
 	locs = palloc(sizeof(int64) * Max(m->nlocations, 1));
-	for (int i = 0; i < m->nlocations; i++)
-	{
-		if (perm_user_location_access(m, u, m->locations[i]) >= pa->min_access)
-			locs[(*n)++] = m->locations[i];
-	}
+	*n = perm_user_locations(m, u, pa->min_access, locs);
 	return locs;
 }
 
@@ -136,20 +132,6 @@ sorted_contains(const int64 *v, int n, int64 x)
 			hi = mid - 1;
 	}
 	return false;
-}
-
-static int64
-int_datum(Datum d, Oid type)
-{
-	switch (type)
-	{
-		case INT2OID:
-			return DatumGetInt16(d);
-		case INT4OID:
-			return DatumGetInt32(d);
-		default:
-			return DatumGetInt64(d);
-	}
 }
 
 /*
@@ -192,7 +174,7 @@ location_fraction(PlannerInfo *root, Node *location, int varRelid,
 		for (int i = 0; i < sslot.nvalues; i++)
 		{
 			mcv_total += sslot.numbers[i];
-			if (sorted_contains(vis, nvis, int_datum(sslot.values[i], vardata.atttype)))
+			if (sorted_contains(vis, nvis, perm_location_datum(sslot.values[i], vardata.atttype)))
 			{
 				sel += sslot.numbers[i];
 				mcv_visible++;

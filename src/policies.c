@@ -192,18 +192,7 @@ permissions_allows_row(PG_FUNCTION_ARGS)
 			PG_RETURN_BOOL(true);
 		if (!PG_ARGISNULL(3))
 		{
-			switch (c->location_type)
-			{
-				case INT2OID:
-					loc = PG_GETARG_INT16(3);
-					break;
-				case INT4OID:
-					loc = PG_GETARG_INT32(3);
-					break;
-				default:
-					loc = PG_GETARG_INT64(3);
-					break;
-			}
+			loc = perm_location_datum(PG_GETARG_DATUM(3), c->location_type);
 			if (vis->visible != NULL)
 			{
 				/* unsigned: a location below base wraps to a large offset */
@@ -243,8 +232,7 @@ permissions_locations_for(PG_FUNCTION_ARGS)
 	char	   *area;
 	char		privilege;
 	PermAccessLevel min_access;
-	const PermVisibility *vis;
-	Datum	   *elems;
+	int64	   *locs;
 	int			n = 0;
 	MemoryContext old;
 
@@ -258,16 +246,9 @@ permissions_locations_for(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(c->result);
 
 	m = perm_model();
-	vis = perm_user_visibility(m, u, area, strlen(area), perm_privilege_bit(privilege), min_access);
-	elems = palloc(sizeof(Datum) * Max(m->nlocations, 1));
-	if (vis->privileged)
-	{
-		for (int i = 0; i < m->nlocations; i++)
-		{
-			if (perm_user_location_access(m, u, m->locations[i]) >= min_access)
-				elems[n++] = Int64GetDatum(m->locations[i]);
-		}
-	}
+	locs = palloc(sizeof(int64) * Max(m->nlocations, 1));
+	if (perm_user_has_privilege(u, area, perm_privilege_bit(privilege)))
+		n = perm_user_locations(m, u, min_access, locs);
 
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (c == NULL)
@@ -281,7 +262,7 @@ permissions_locations_for(PG_FUNCTION_ARGS)
 	c->privilege = privilege;
 	c->min_access = min_access;
 	c->area = pstrdup(area);
-	c->result = construct_array(elems, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	c->result = perm_locations_array(locs, n);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_ARRAYTYPE_P(c->result);
 }
