@@ -364,10 +364,15 @@ activity_table_describe(Relation rel)
 	activity_table.relid = RelationGetRelid(rel);
 }
 
+/* the role that called perm_as_owner (outermost), InvalidOid outside it */
+static Oid	outer_role = InvalidOid;
+
 /*
  * Run f(arg) as the extension's owner, with SPI connected: the acting role
  * needs no privilege on the extension's tables, and the owner is not bound
- * by their row level security
+ * by their row level security.  The acting application user and the
+ * database role written to the log stay those of the caller: inside, the
+ * identity is pinned (a db_role mapping would otherwise see the owner).
  */
 void
 perm_as_owner(void (*f) (void *), void *arg)
@@ -375,8 +380,16 @@ perm_as_owner(void (*f) (void *), void *arg)
 	PermModel  *m = perm_model();
 	Oid			save_userid;
 	int			save_sec_context;
+	Oid			save_outer = outer_role;
+	bool		pinned_here = false;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	if (!OidIsValid(outer_role))
+	{
+		perm_pin_acting_user(perm_acting_user());
+		outer_role = save_userid;
+		pinned_here = true;
+	}
 	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
@@ -390,6 +403,9 @@ perm_as_owner(void (*f) (void *), void *arg)
 	PG_FINALLY();
 	{
 		SetUserIdAndSecContext(save_userid, save_sec_context);
+		outer_role = save_outer;
+		if (pinned_here)
+			perm_unpin_acting_user();
 	}
 	PG_END_TRY();
 }
@@ -436,14 +452,15 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	Datum	   *values = entry.values;
 	char	   *nulls = entry.nulls;
 	PermUser   *u = perm_acting_user();
+	Oid			roleid = OidIsValid(outer_role) ? outer_role : GetUserId();
 	NameData	role;
 	Oid			relid;
 	Relation	rel;
 
-	if (role_name_oid != GetUserId())
+	if (role_name_oid != roleid)
 	{
-		namestrcpy(&role_name, GetUserNameFromId(GetUserId(), false));
-		role_name_oid = GetUserId();
+		namestrcpy(&role_name, GetUserNameFromId(roleid, false));
+		role_name_oid = roleid;
 	}
 	role = role_name;
 	values[0] = (u != NULL && u->exists) ? CStringGetTextDatum(u->user_id) : (Datum) 0;

@@ -119,6 +119,10 @@ typedef struct UserEntry
 static int	ndbroles = 0;
 static CachedDbRole dbroles[MAX_CACHED_DBROLES];
 
+/* while the extension works as its owner, the caller's user (activity.c) */
+static bool acting_pinned = false;
+static PermUser *pinned_user = NULL;
+
 /* the acting user, valid while all of these still match */
 static PermUser *acting_user = NULL;
 static bool acting_valid = false;
@@ -145,6 +149,7 @@ static ReaderMemo reader_memos[MAX_READER_MEMOS];
 static int	nreader_memos = 0;
 
 static Oid	index_on_first_column(Relation rel, AttrNumber attnum);
+static void resolve_config_tables(void);
 
 /* contexts superseded by rebuilds, deleted at the next statement */
 static List *retired = NIL;
@@ -161,6 +166,39 @@ perm_is_config_table(Oid relid)
 			return OidIsValid(relid);
 	}
 	return false;
+}
+
+/*
+ * Pin the acting user while the extension runs as its owner, so that the
+ * owner's db_role mapping never stands in for the caller (perm_as_owner
+ * pins and always unpins, on error too)
+ */
+void
+perm_pin_acting_user(PermUser *u)
+{
+	pinned_user = u;
+	acting_pinned = true;
+}
+
+void
+perm_unpin_acting_user(void)
+{
+	pinned_user = NULL;
+	acting_pinned = false;
+}
+
+/*
+ * Lock every config table in mode (a decision that must not race a grant
+ * takes ShareLock: it waits for uncommitted config writes and holds off new
+ * ones until it commits), then take in what committed meanwhile
+ */
+void
+perm_lock_config(LOCKMODE mode)
+{
+	resolve_config_tables();
+	for (int i = 0; i < CT_COUNT; i++)
+		LockRelationOid(config_relids[i], mode);
+	AcceptInvalidationMessages();
 }
 
 /*
@@ -1377,6 +1415,8 @@ perm_acting_user(void)
 	uint64		epoch;
 	uint64		start;
 
+	if (unlikely(acting_pinned))
+		return pinned_user;
 	cache_validate();
 	if (likely(acting_valid && model_valid && users_valid &&
 			   acting_identity_gen == perm_identity_generation &&

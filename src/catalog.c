@@ -16,6 +16,7 @@
  */
 #include "permissions.h"
 
+#include "access/xact.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "storage/lmgr.h"
@@ -65,11 +66,29 @@ permissions_config_guard(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
+/* the top-level transaction that last wrote a config table */
+static FullTransactionId config_writer = {0};
+
+/*
+ * Has the current transaction written a config table?  Decisions that must
+ * rest on committed grants (approvals) refuse to run after such a write.
+ * A write undone by a rolled-back savepoint still counts: that only makes
+ * the refusal cautious, never wrong.
+ */
+bool
+perm_config_written_in_xact(void)
+{
+	FullTransactionId top = GetTopFullTransactionIdIfAny();
+
+	return FullTransactionIdIsValid(top) && FullTransactionIdEquals(top, config_writer);
+}
+
 Datum
 permissions_config_changed(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = statement_trigger_data(fcinfo, "config_changed");
 
+	config_writer = GetTopFullTransactionId();
 	CacheInvalidateRelcache(trigdata->tg_relation);
 	return PointerGetDatum(NULL);
 }

@@ -119,10 +119,35 @@ role_giving(const PermModel *m, const char *role, const char *area, PermPrivileg
  * The one decision procedure behind can(), can_user(), explain() and the
  * admin guard.  When why is not NULL, a readable reason is appended.
  */
+static bool decide(const PermModel *m, PermUser *u, const PermAction *a,
+				   const char *action_name, bool has_loc, int64 loc,
+				   const char *scope, const char *scope_id, bool membership_only,
+				   StringInfo why);
+
 bool
 perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 			const char *action_name, bool has_loc, int64 loc,
 			const char *scope, const char *scope_id, StringInfo why)
+{
+	return decide(m, u, a, action_name, has_loc, loc, scope, scope_id, false, why);
+}
+
+/*
+ * Like perm_decide, but only a role held by membership in exactly that
+ * scope counts (a project's approver, not a company-wide one)
+ */
+bool
+perm_decide_membership(const PermModel *m, PermUser *u, const PermAction *a,
+					   const char *action_name, bool has_loc, int64 loc,
+					   const char *scope, const char *scope_id, StringInfo why)
+{
+	return decide(m, u, a, action_name, has_loc, loc, scope, scope_id, true, why);
+}
+
+static bool
+decide(const PermModel *m, PermUser *u, const PermAction *a,
+	   const char *action_name, bool has_loc, int64 loc,
+	   const char *scope, const char *scope_id, bool membership_only, StringInfo why)
 {
 	const char *via = NULL;		/* the role that gave the privilege */
 	const char *via_scope = NULL;
@@ -163,12 +188,12 @@ perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 	}
 
 	/* the privilege: an administrator role, the global roles, or the scope */
-	if (u->admin_role != NULL)
+	if (u->admin_role != NULL && !membership_only)
 	{
 		admin = true;
 		via = u->admin_role;
 	}
-	else if (user_area_privileges(u, a->area) & a->privilege)
+	else if (!membership_only && (user_area_privileges(u, a->area) & a->privilege))
 		via = role_giving(m, u->role, a->area, a->privilege);
 	else if (scope != NULL && scope_id != NULL)
 	{
@@ -198,7 +223,11 @@ perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 
 			perm_privileges_format(have, privbuf);
 			appendStringInfo(why, "no: %s may not do %s: ", u->user_id, a->action);
-			if (u->role == NULL)
+			if (membership_only)
+				appendStringInfo(why, "no role held in %s %s gives %c on area \"%s\"",
+								 scope ? scope : "(no scope)", scope_id ? scope_id : "(none)",
+								 privilege_letter(a->privilege), a->area);
+			else if (u->role == NULL)
 				appendStringInfo(why, "the user has no role, so nothing gives %c on area \"%s\"",
 								 privilege_letter(a->privilege), a->area);
 			else if (have == 0)
@@ -207,7 +236,7 @@ perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 			else
 				appendStringInfo(why, "role \"%s\" gives %s on area \"%s\", not %c",
 								 u->role, privbuf, a->area, privilege_letter(a->privilege));
-			if (scope != NULL && scope_id != NULL)
+			if (scope != NULL && scope_id != NULL && !membership_only)
 				appendStringInfo(why, ", and no role held in %s %s gives it", scope, scope_id);
 		}
 		return false;

@@ -42,6 +42,8 @@ typedef struct NotifyArgs
 	const char *subject_id;
 	Jsonb	   *payload;
 	const char *exclude_user;	/* NULL, or a user never to notify */
+	bool		(*eligible) (PermUser *u, void *arg);	/* NULL: may do action */
+	void	   *eligible_arg;
 	/* out */
 	int			sent;
 } NotifyArgs;
@@ -78,7 +80,7 @@ notify_eligible_spi(void *arg)
 	SPITupleTable *users;
 	uint64		nusers;
 	PermModel  *m = perm_model();
-	const PermAction *action = perm_find_action(m, a->action, strlen(a->action));
+	const PermAction *action = a->action ? perm_find_action(m, a->action, strlen(a->action)) : NULL;
 
 	/* every active user who has not muted the kind */
 	if (SPI_execute_with_args(
@@ -100,7 +102,8 @@ notify_eligible_spi(void *arg)
 		if (a->exclude_user != NULL && strcmp(user_id, a->exclude_user) == 0)
 			continue;
 		u = perm_lookup_user(user_id);
-		if (!perm_decide(perm_model(), u, action, a->action, a->has_loc, a->loc,
+		if (a->eligible ? !a->eligible(u, a->eligible_arg) :
+			!perm_decide(perm_model(), u, action, a->action, a->has_loc, a->loc,
 						 NULL, NULL, NULL))
 			continue;
 		if (perm_notify_user_spi(user_id, a->kind, a->subject, a->subject_id, a->payload))
@@ -172,6 +175,59 @@ perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *ki
 	a.exclude_user = exclude_user;
 	perm_as_owner(notify_eligible_spi, &a);
 	return a.sent;
+}
+
+/*
+ * Notify every active, subscribed user for whom eligible(user, arg) holds
+ * (approvals: the approvers of a level); returns how many were sent
+ */
+int
+perm_notify_users(bool (*eligible) (PermUser *u, void *arg), void *arg, const char *kind,
+				  const char *subject, const char *subject_id, Jsonb *payload)
+{
+	NotifyArgs	a;
+
+	memset(&a, 0, sizeof(a));
+	a.eligible = eligible;
+	a.eligible_arg = arg;
+	a.kind = kind;
+	a.subject = subject;
+	a.subject_id = subject_id;
+	a.payload = payload;
+	perm_as_owner(notify_eligible_spi, &a);
+	return a.sent;
+}
+
+typedef struct NotifyOne
+{
+	const char *user_id;
+	const char *kind;
+	const char *subject;
+	const char *subject_id;
+	Jsonb	   *payload;
+	bool		sent;
+} NotifyOne;
+
+static void
+notify_one_spi(void *arg)
+{
+	NotifyOne  *n = (NotifyOne *) arg;
+
+	n->sent = perm_notify_user_spi(n->user_id, n->kind, n->subject, n->subject_id, n->payload);
+}
+
+/*
+ * Notify one user (approvals: the requester of a decision), unless they
+ * muted the kind; true when sent
+ */
+bool
+perm_notify_user(const char *user_id, const char *kind, const char *subject,
+				 const char *subject_id, Jsonb *payload)
+{
+	NotifyOne	n = {user_id, kind, subject, subject_id, payload, false};
+
+	perm_as_owner(notify_one_spi, &n);
+	return n.sent;
 }
 
 /*

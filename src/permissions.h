@@ -20,6 +20,7 @@
 #include "utils/rel.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
+#include "storage/lockdefs.h"
 
 /* ---------------------------------------------------------------------
  * access_level.c -- the ordered type none < read < full
@@ -237,6 +238,8 @@ typedef struct PermUser
 extern void perm_cache_init(void);
 extern PermModel *perm_model(void);
 extern PermUser *perm_acting_user(void);
+extern void perm_pin_acting_user(PermUser *u);
+extern void perm_unpin_acting_user(void);
 extern PermUser *perm_lookup_user(const char *user_id);
 extern const PermAction *perm_find_action(const PermModel *model, const char *action, int len);
 extern const PermRole *perm_find_role(const PermModel *model, const char *role);
@@ -258,6 +261,8 @@ extern PermAccessLevel perm_user_max_any(const PermModel *model, PermUser *user)
 extern PermPrivileges perm_role_privileges(const PermModel *model, const char *role,
 										   const char *area, bool *is_admin);
 extern bool perm_is_config_table(Oid relid);
+extern void perm_lock_config(LOCKMODE mode);
+extern bool perm_config_written_in_xact(void);
 
 /* ---------------------------------------------------------------------
  * checks.c -- the answers
@@ -266,6 +271,9 @@ extern bool perm_is_config_table(Oid relid);
 extern bool perm_decide(const PermModel *m, PermUser *u, const PermAction *a,
 						const char *action_name, bool has_loc, int64 loc,
 						const char *scope, const char *scope_id, StringInfo why);
+extern bool perm_decide_membership(const PermModel *m, PermUser *u, const PermAction *a,
+								   const char *action_name, bool has_loc, int64 loc,
+								   const char *scope, const char *scope_id, StringInfo why);
 extern bool perm_may_admin(StringInfo why);
 extern bool perm_user_has_privilege(const PermUser *u, const char *area, PermPrivileges bit);
 extern void perm_require_admin(const char *what);
@@ -292,5 +300,10 @@ extern char *perm_activity_row_key_text(Relation rel, HeapTuple tup);
 extern int	perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *kind,
 								 const char *subject, const char *subject_id, Jsonb *payload,
 								 const char *exclude_user);
+extern int	perm_notify_users(bool (*eligible) (PermUser *u, void *arg), void *arg,
+							  const char *kind, const char *subject, const char *subject_id,
+							  Jsonb *payload);
+extern bool perm_notify_user(const char *user_id, const char *kind, const char *subject,
+							 const char *subject_id, Jsonb *payload);
 
 #endif							/* PERMISSIONS_H */

@@ -56,27 +56,37 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION permissions.track(tbl regclass, ignore_columns name[] DEFAULT '{}') RETURNS void
+-- the checks every installer makes of its table and columns (internal):
+-- a table (plain or partitioned) and columns that exist; NULL columns are
+-- skipped (optional arguments)
+CREATE FUNCTION permissions._check_table(tbl regclass, columns name[]) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
 DECLARE
 	v_kind "char";
 	v_col name;
 BEGIN
 	IF tbl IS NULL THEN
-		RAISE EXCEPTION 'permissions.track: the table must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+		RAISE EXCEPTION 'the table must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT c.relkind INTO v_kind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl;
 	IF v_kind NOT IN ('r', 'p') THEN
-		RAISE EXCEPTION 'permissions.track: "%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
+		RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
 	END IF;
-	FOREACH v_col IN ARRAY coalesce(ignore_columns, '{}') LOOP
-		IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+	FOREACH v_col IN ARRAY coalesce(columns, '{}') LOOP
+		IF v_col IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
 		                WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) v_col
 		                  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) THEN
 			RAISE EXCEPTION 'column "%" of relation "%" does not exist', v_col, tbl
 				USING ERRCODE = 'undefined_column';
 		END IF;
 	END LOOP;
+END
+$function$;
+
+CREATE FUNCTION permissions.track(tbl regclass, ignore_columns name[] DEFAULT '{}') RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	PERFORM permissions._check_table(tbl, ignore_columns);
 	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
 	            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
 		EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', tbl);

@@ -24,25 +24,11 @@ CREATE FUNCTION permissions.lock_trigger() RETURNS trigger
 CREATE FUNCTION permissions._lock_check_args(tbl regclass, columns name[], override_action text)
 	RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
-DECLARE
-	v_kind "char";
-	v_col name;
 BEGIN
-	IF tbl IS NULL OR override_action IS NULL THEN
+	IF override_action IS NULL THEN
 		RAISE EXCEPTION 'the table and the override action must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT c.relkind INTO v_kind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl;
-	IF v_kind NOT IN ('r', 'p') THEN
-		RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
-	END IF;
-	FOREACH v_col IN ARRAY columns LOOP
-		IF v_col IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
-		                WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) v_col
-		                  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) THEN
-			RAISE EXCEPTION 'column "%" of relation "%" does not exist', v_col, tbl
-				USING ERRCODE = 'undefined_column';
-		END IF;
-	END LOOP;
+	PERFORM permissions._check_table(tbl, columns);
 	IF NOT permissions.action_exists(override_action) THEN
 		RAISE EXCEPTION 'action "%" does not exist', override_action
 			USING ERRCODE = 'undefined_object', HINT = 'Actions are rows of permissions.actions.';
