@@ -143,6 +143,69 @@ SELECT l.name AS location, i.name AS item, s.qty, s.reorder_level,
 FROM app.stock s JOIN app.items i USING (item_id) JOIN app.locations l USING (location_id)
 WHERE s.qty < s.reorder_level ORDER BY l.location_id, i.item_id;
 
+\echo '"A purchase order can only be sent to the supplier after being approved", and big ones'
+\echo 'need a second approver.  permissions.enable_approvals() puts the lifecycle in the database:'
+\echo 'draft -> pending (request_approval) -> approved or denied (approve, deny) -> sent.'
+\o /dev/null
+INSERT INTO permissions.approval_rules (doc_type, level, min_amount, approver_action) VALUES
+	('purchase_order', 1, 0, 'purchase_orders.approve'),
+	('purchase_order', 2, 5000, 'purchase_orders.approve');
+SELECT permissions.enable_approvals('app.purchase_orders', 'purchase_order', amount_column => 'amount',
+	location_column => 'location_id');
+\o
+SELECT doc_type, level, min_amount, approver_action, approver_scope FROM permissions.approval_rules ORDER BY level;
+-- like try_change, for the refusals of approve() (42501) as well
+CREATE FUNCTION pg_temp.try_as(who text, sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	result text;
+	detail text;
+BEGIN
+	PERFORM set_config('permissions.user_id', who, true);
+	IF sql ~* '^\s*select' THEN
+		EXECUTE sql INTO result;
+	ELSE
+		EXECUTE sql;
+	END IF;
+	RETURN coalesce(result, 'done');
+EXCEPTION WHEN object_not_in_prerequisite_state OR insufficient_privilege THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN 'refused (' || SQLSTATE || '): ' || SQLERRM || coalesce(' -- ' || nullif(detail, ''), '');
+END $$;
+SET permissions.user_id = 'pete';
+\echo 'pete drafts purchase order 106 for 7,200 (two levels: 7,200 >= 5,000) and tries to send it at once:'
+INSERT INTO app.purchase_orders VALUES (106, 1, 'Grainger', 'draft', 7200, 'pete', current_date + 10);
+SELECT pg_temp.try_as('pete', $$UPDATE app.purchase_orders SET status = 'sent' WHERE id = 106$$) AS result;
+\echo 'pete asks for approval instead: SELECT permissions.request_approval(''app.purchase_orders'', ''106'')'
+SELECT permissions.request_approval('app.purchase_orders', '106', 'Grainger: shelving for Leeds') AS request \gset
+RESET permissions.user_id;
+\echo 'The approvers of level 1 are told (kind approval_requested); pete is not, nor is anyone who'
+\echo 'cannot approve:'
+SELECT user_id, kind, subject, subject_id, payload->>'level' AS level, payload->>'amount' AS amount
+  FROM permissions.notifications WHERE kind = 'approval_requested' ORDER BY notification_id;
+\echo 'paula (purchase manager) approves level 1, then tries level 2 as well:'
+SELECT pg_temp.try_as('paula', format('SELECT permissions.approve(%s, %L)', :request, 'price checked')) AS result
+UNION ALL
+SELECT pg_temp.try_as('paula', format('SELECT permissions.approve(%s)', :request));
+\echo 'pete cannot approve his own order either; maria (management) approves level 2:'
+SELECT pg_temp.try_as('pete', format('SELECT permissions.approve(%s)', :request)) AS result
+UNION ALL
+SELECT pg_temp.try_as('maria', format('SELECT permissions.approve(%s, %L)', :request, 'ok for Q3 budget'));
+\echo 'The request and its decisions:'
+SELECT r.request_id, r.doc_id, r.amount, r.requested_by, r.status, d.level, d.decided_by, d.comment
+  FROM permissions.approval_requests r JOIN permissions.approval_decisions d USING (request_id)
+ ORDER BY d.level;
+\echo 'pete hears the decision (kind approval_decided) and sends the order:'
+SELECT user_id, kind, payload->>'decision' AS decision, payload->>'decided_by' AS decided_by,
+	payload->>'comment' AS comment
+  FROM permissions.notifications WHERE kind = 'approval_decided' ORDER BY notification_id;
+SELECT pg_temp.try_as('pete', $$UPDATE app.purchase_orders SET status = 'sent' WHERE id = 106$$) AS result;
+\echo 'Every step is in the activity log (the tracked status changes, the request and the decisions):'
+SELECT at::time(0) AS at, user_id, action, row_key, coalesce(new->>'status', new->>'state') AS status,
+	new->>'level' AS level, reason
+  FROM permissions.activity WHERE object = 'app.purchase_orders' AND row_key->>'id' = '106'
+ ORDER BY activity_id;
+RESET permissions.user_id;
+
 \echo '"You can give some or all permissions to any user": sam (sales) is given every department.'
 UPDATE permissions.users SET role = 'all_departments' WHERE user_id = 'sam';
 SET permissions.user_id = 'sam';
