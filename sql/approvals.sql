@@ -281,6 +281,42 @@ UPDATE permissions.approval_requests SET status = 'approved';
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 
+-- the extension changes a document as the table's owner, never as a superuser:
+-- the table's own triggers run with the owner's rights (no escalation), and
+-- FORCE ROW LEVEL SECURITY does not stop an approver who may not write it
+RESET ROLE;
+CREATE ROLE regress_approvals_owner;
+INSERT INTO permissions.roles (role) VALUES ('approver_only');
+INSERT INTO permissions.role_privileges VALUES ('approver_only', 'purchase', 'a');
+INSERT INTO permissions.users (user_id, role) VALUES ('apo', 'approver_only');
+INSERT INTO permissions.approval_rules VALUES ('owned', 1, 0, 'purchase_orders.approve');
+CREATE TABLE seen_as (status text, who name, is_superuser bool);
+GRANT INSERT ON seen_as TO regress_approvals_owner;
+CREATE TABLE owned_docs (id int PRIMARY KEY, status text NOT NULL DEFAULT 'draft', created_by text);
+CREATE FUNCTION record_user() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO public.seen_as SELECT NEW.status, current_user, r.rolsuper FROM pg_roles r WHERE r.rolname = current_user;
+	RETURN NEW;
+END $$;
+CREATE TRIGGER record BEFORE UPDATE ON owned_docs FOR EACH ROW EXECUTE FUNCTION record_user();
+SELECT permissions.protect('owned_docs', 'purchase', owner_column => 'created_by');
+SELECT permissions.enable_approvals('owned_docs', 'owned');
+ALTER TABLE owned_docs OWNER TO regress_approvals_owner;
+GRANT SELECT, INSERT, UPDATE ON owned_docs TO regress_approvals_app;
+SET ROLE regress_approvals_app;
+SET permissions.user_id = 'bob';
+INSERT INTO owned_docs VALUES (1, 'draft', 'bob');
+SELECT permissions.request_approval('owned_docs', '1') AS o1 \gset
+SET permissions.user_id = 'apo';
+SELECT count(*) AS apo_sees FROM owned_docs;
+SELECT permissions.approve(:o1);
+RESET ROLE;
+SELECT * FROM seen_as ORDER BY status;
+SELECT id, status FROM owned_docs;
+DROP TABLE owned_docs, seen_as;
+DROP FUNCTION record_user();
+DROP ROLE regress_approvals_owner;
+
 -- approval_rules is config: guarded and logged
 SET ROLE regress_approvals_app;
 SET permissions.user_id = 'bob';

@@ -82,6 +82,7 @@ typedef struct DocConfig
 typedef struct DocTable
 {
 	Oid			relid;			/* the table requests name (a partition's root) */
+	Oid			owner;			/* its owner, as whom the extension touches it */
 	char	   *qualname;
 	DocConfig	cfg;
 	char	   *pk_col;
@@ -257,6 +258,14 @@ describe_table(Oid relid, DocTable *t)
 				 errmsg("table %s needs a single-column primary key to have approvals",
 						qualified_name(relid))));
 	t->relid = document_relid(rel);
+	t->owner = t->relid == relid ? rel->rd_rel->relowner : InvalidOid;
+	if (!OidIsValid(t->owner))
+	{
+		Relation	root = relation_open(t->relid, AccessShareLock);
+
+		t->owner = root->rd_rel->relowner;
+		relation_close(root, AccessShareLock);
+	}
 	t->qualname = qualified_name(t->relid);
 	t->status_type = TupleDescAttr(RelationGetDescr(rel),
 								   column_number(rel, t->cfg.status_col) - 1)->atttypid;
@@ -309,11 +318,64 @@ typedef struct Document
 } Document;
 
 /*
- * Read and lock one document; false when there is no such row (or the
- * current role may not see it)
+ * Run SPI work on a document table as the table's owner, the way
+ * PostgreSQL runs maintenance and foreign-key checks: whatever code of the
+ * table runs (triggers, casts, generated columns) runs with its owner's
+ * privileges and not the extension owner's, inside a restricted operation;
+ * and FORCE ROW LEVEL SECURITY does not bind the owner here, so approvers
+ * need no write access to the document.
+ */
+typedef struct SavedUser
+{
+	Oid			userid;
+	int			sec_context;
+} SavedUser;
+
+static void
+become_table_owner(const DocTable *t, SavedUser *saved)
+{
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	SetUserIdAndSecContext(t->owner, saved->sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION | SECURITY_NOFORCE_RLS);
+}
+
+static void
+end_table_owner(const SavedUser *saved)
+{
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
+}
+
+static bool lock_document_as_caller(const DocTable *t, const char *doc_id, Document *d);
+
+/*
+ * Read and lock one document as the table's owner; false when there is no
+ * such row
  */
 static bool
 lock_document(const DocTable *t, const char *doc_id, Document *d)
+{
+	volatile bool found = false;
+	SavedUser	saved;
+
+	become_table_owner(t, &saved);
+	PG_TRY();
+	{
+		found = lock_document_as_caller(t, doc_id, d);
+	}
+	PG_FINALLY();
+	{
+		end_table_owner(&saved);
+	}
+	PG_END_TRY();
+	return found;
+}
+
+/*
+ * Read and lock one document as the current role; false when there is no
+ * such row (or the current role may not see it)
+ */
+static bool
+lock_document_as_caller(const DocTable *t, const char *doc_id, Document *d)
 {
 	StringInfoData q;
 	Oid			argtypes[1] = {TEXTOID};
@@ -372,7 +434,11 @@ set_status(const DocTable *t, const char *doc_id, const char *status)
 	StringInfoData q;
 	Oid			argtypes[2] = {TEXTOID, TEXTOID};
 	Datum		values[2];
-	int			rc;
+	volatile int rc = 0;
+	SavedUser	saved;
+	Oid			prev_relid;
+	const char *prev_doc_id;
+	const char *prev_status;
 
 	initStringInfo(&q);
 	appendStringInfo(&q, "UPDATE %s SET %s = $2::%s WHERE %s OPERATOR(pg_catalog.=) $1::%s",
@@ -381,16 +447,24 @@ set_status(const DocTable *t, const char *doc_id, const char *status)
 					 quote_identifier(t->pk_col), format_type_be_qualified(t->pk_type));
 	values[0] = CStringGetTextDatum(doc_id);
 	values[1] = CStringGetTextDatum(status);
+	/* nested calls (a trigger of the table deciding another request) restore it */
+	prev_relid = internal_change.relid;
+	prev_doc_id = internal_change.doc_id;
+	prev_status = internal_change.status;
 	internal_change.relid = t->relid;
 	internal_change.doc_id = doc_id;
 	internal_change.status = status;
+	become_table_owner(t, &saved);
 	PG_TRY();
 	{
 		rc = SPI_execute_with_args(q.data, 2, argtypes, values, NULL, false, 0);
 	}
 	PG_FINALLY();
 	{
-		internal_change.relid = InvalidOid;
+		end_table_owner(&saved);
+		internal_change.relid = prev_relid;
+		internal_change.doc_id = prev_doc_id;
+		internal_change.status = prev_status;
 	}
 	PG_END_TRY();
 	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
@@ -843,7 +917,7 @@ permissions_request_approval(PG_FUNCTION_ARGS)
 	/* as the caller: only someone who may edit the document asks for approval */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (!lock_document(&t, doc_id, &d))
+	if (!lock_document_as_caller(&t, doc_id, &d))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("document %s of table %s does not exist", doc_id, t.qualname),
