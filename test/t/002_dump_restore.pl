@@ -1,6 +1,6 @@
 # pg_dump and pg_restore (custom and plain formats) of a database using the
-# extension: config rows, policies, lock and track triggers, lock dates and
-# the activity log come back intact, with no duplicated or extra rows, and the
+# extension: config rows, policies, lock and track triggers, lock dates, the
+# activity log, approval rules, requests and decisions come back intact, with no duplicated or extra rows, and the
 # same checks give the same answers.
 use strict;
 use warnings;
@@ -39,7 +39,22 @@ $node->safe_psql('src', q{
 	GRANT SELECT, INSERT, UPDATE, DELETE ON moves TO regress_dump_app;
 	INSERT INTO permissions.actions (action, area, privilege) VALUES ('alerts.zero', 'stock', 'r');
 	SELECT permissions.alert_when('moves', 'zero_qty', 'qty = 0', 'alerts.zero');
+	INSERT INTO permissions.actions (action, area, privilege) VALUES ('orders.approve', 'stock', 'o');
+	INSERT INTO permissions.approval_rules VALUES ('order', 1, 0, 'orders.approve');
+	CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL DEFAULT 'draft', amount numeric NOT NULL,
+		created_by text);
+	SELECT permissions.enable_approvals('orders', 'order', amount_column => 'amount');
+	GRANT SELECT, INSERT, UPDATE, DELETE ON orders TO regress_dump_app;
 });
+# approvals: order 1 approved, order 2 pending (the restored request must still be decidable)
+$node->safe_psql('src', q{
+	SET permissions.user_id = 'al';
+	INSERT INTO orders VALUES (1, 'draft', 10, 'al'), (2, 'draft', 20, 'al');
+	SELECT permissions.request_approval('orders', '1');
+	SELECT permissions.request_approval('orders', '2');
+	SET permissions.user_id = 'mo';
+	SELECT permissions.approve(1);
+}, connstr => $node->connstr('src') . ' user=regress_dump_app');
 # some history, as application users
 $node->safe_psql('src', q{
 	SET permissions.user_id = 'al';
@@ -61,7 +76,13 @@ my $summary = q{
 	       (SELECT count(*) FROM moves) || '/' ||
 	       (SELECT count(*) FROM permissions.notifications) || '/' ||
 	       (SELECT count(*) FROM permissions.alert_rules) || '/' ||
-	       (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'moves'::regclass)
+	       (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'moves'::regclass) || '/' ||
+	       (SELECT count(*) FROM permissions.approval_rules) || '/' ||
+	       (SELECT string_agg(tbl::text || ':' || doc_id || ':' || status, ',' ORDER BY request_id)
+	          FROM permissions.approval_requests) || '/' ||
+	       (SELECT string_agg(request_id || ':' || decided_by, ',') FROM permissions.approval_decisions) || '/' ||
+	       (SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM orders) || '/' ||
+	       (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'orders'::regclass AND tgname = 'permissions_approvals')
 };
 my $answers = q{
 	SET permissions.user_id = 'al';
@@ -104,6 +125,14 @@ for my $db ('restored_custom', 'restored_plain')
 		connstr => $node->connstr($db) . ' user=regress_dump_app');
 	is($node->safe_psql($db, q{SELECT count(*) FROM permissions.activity WHERE row_key = '{"id": 32}' AND new = '{"qty": 99}'}),
 		'1', "$db: changes after the restore are logged");
+	# the restored pending request is decided, and the lifecycle still holds
+	is($node->safe_psql($db, "SET permissions.user_id = 'mo'; SELECT permissions.approve(2)",
+			connstr => $node->connstr($db) . ' user=regress_dump_app'),
+		'approved', "$db: a restored pending request can be approved");
+	($r, $out, $err) = $node->psql($db,
+		"SET permissions.user_id = 'al'; INSERT INTO orders VALUES (3, 'approved', 1, 'al')",
+		connstr => $node->connstr($db) . ' user=regress_dump_app');
+	like($err, qr/must be "draft"/, "$db: the approval trigger is back in force");
 }
 
 # without row_security = off (not a dump), a superuser's change is still checked and logged
