@@ -140,4 +140,166 @@ SET permissions.user_id = 'maria';
 SELECT permissions.area_privileges('accounts') AS accounts, permissions.can('accounts.delete') AS delete_accounts;
 RESET permissions.user_id;
 
+--
+-- The approval workflow. "For purchase orders, sales orders, write offs, BOMs and
+-- purchase rates you can set an approval workflow. These documents can only be used
+-- after getting an approval from a senior authority ... For example a purchase order
+-- can only be sent to the supplier after being approved."  "To get approval for any
+-- purchase order you just need to click "Request approval" button. An email is sent
+-- to all the users who have the permission to approve purchase orders. Once they have
+-- approved, an email is sent to the user who requested the approval. The approver can
+-- also deny the request to approve."
+-- One level per document type, decided by whoever holds the type's approve action;
+-- a document is "used" when it reaches its released status (sent, posted, in_use).
+--
+-- (errors in full here: their DETAIL says why a user is refused)
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+INSERT INTO permissions.approval_rules (doc_type, level, min_amount, approver_action, approver_scope) VALUES
+	('purchase_order', 1, 0, 'purchase_orders.approve', 'global'),
+	('write_off', 1, 0, 'write_offs.approve', 'global'),
+	('bom', 1, 0, 'boms.approve', 'global');
+CREATE TABLE purchase_orders (id int PRIMARY KEY, supplier text, amount numeric,
+	status text NOT NULL DEFAULT 'draft', created_by text);
+CREATE TABLE write_offs (id int PRIMARY KEY, item text, amount numeric,
+	status text NOT NULL DEFAULT 'draft', created_by text);
+CREATE TABLE boms (id int PRIMARY KEY, product text, status text NOT NULL DEFAULT 'draft', created_by text);
+SELECT permissions.enable_approvals('purchase_orders', 'purchase_order', amount_column => 'amount',
+	released_statuses => '{sent}');
+SELECT permissions.enable_approvals('write_offs', 'write_off', amount_column => 'amount',
+	released_statuses => '{posted}');
+SELECT permissions.enable_approvals('boms', 'bom', released_statuses => '{in_use}');
+
+-- a purchase order cannot be sent before it is approved
+SET permissions.user_id = 'pete';
+INSERT INTO purchase_orders VALUES (1, 'Acme Steel', 2400, 'draft', 'pete'), (2, 'Bolt & Co', 90, 'draft', 'pete');
+UPDATE purchase_orders SET status = 'sent' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+-- "Request approval"
+SELECT permissions.request_approval('purchase_orders', '1', 'steel for June') AS po1 \gset
+SELECT id, status FROM purchase_orders ORDER BY id;
+-- still not before the decision
+UPDATE purchase_orders SET status = 'sent' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+-- "An email is sent to all the users who have the permission to approve purchase
+-- orders": exactly the active users who may do purchase_orders.approve, less the
+-- requester (every row must be notified = may_approve = t)
+SELECT coalesce(n.user_id, e.user_id) AS user_id, n.user_id IS NOT NULL AS notified, e.user_id IS NOT NULL AS may_approve
+FROM (SELECT user_id FROM permissions.notifications
+		WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :po1) n
+	FULL JOIN (SELECT user_id FROM permissions.users
+		WHERE user_id <> 'pete' AND permissions.can_user(user_id, 'purchase_orders.approve')) e USING (user_id)
+ORDER BY 1;
+SELECT user_id, subject, subject_id, payload->>'doc_type' AS doc_type, payload->>'requested_by' AS requested_by
+FROM permissions.notifications WHERE (payload->>'request_id')::bigint = :po1 ORDER BY user_id;
+-- the requester, a user with every department but no approval right, and an
+-- inactive user cannot approve it
+SET permissions.user_id = 'pete';
+SELECT permissions.approve(:po1);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'olga';
+SELECT permissions.approve(:po1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS olga_may_decide FROM permissions.my_approvals;
+SET permissions.user_id = 'eddie';
+SELECT permissions.approve(:po1);
+\echo :LAST_ERROR_SQLSTATE
+-- the purchase manager approves it
+SET permissions.user_id = 'paula';
+SELECT doc_type, doc_id, requested_by FROM permissions.my_approvals;
+SELECT permissions.approve(:po1, 'price checked');
+-- once decided, management cannot decide it again
+SET permissions.user_id = 'maria';
+SELECT permissions.approve(:po1);
+\echo :LAST_ERROR_SQLSTATE
+-- approved: now it can be sent
+SET permissions.user_id = 'pete';
+SELECT id, status FROM purchase_orders WHERE id = 1;
+UPDATE purchase_orders SET status = 'sent' WHERE id = 1;
+SELECT id, status FROM purchase_orders WHERE id = 1;
+-- "an email is sent to the user who requested the approval"
+RESET permissions.user_id;
+SELECT user_id, subject_id, payload->>'decision' AS decision, payload->>'decided_by' AS decided_by,
+	payload->>'comment' AS comment
+FROM permissions.notifications WHERE kind = 'approval_decided' AND (payload->>'request_id')::bigint = :po1;
+
+-- "The approver can also deny the request": management denies PO 2; it stays unsent
+SET permissions.user_id = 'pete';
+SELECT permissions.request_approval('purchase_orders', '2') AS po2 \gset
+SET permissions.user_id = 'maria';
+SELECT permissions.deny(:po2, 'use the framework supplier');
+SET permissions.user_id = 'pete';
+SELECT id, status FROM purchase_orders WHERE id = 2;
+UPDATE purchase_orders SET status = 'sent' WHERE id = 2;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+SELECT user_id, subject_id, payload->>'decision' AS decision, payload->>'decided_by' AS decided_by,
+	payload->>'comment' AS comment
+FROM permissions.notifications WHERE kind = 'approval_decided' AND (payload->>'request_id')::bigint = :po2;
+
+-- a write off follows the same rule: logistics asks, management approves
+SET permissions.user_id = 'lee';
+INSERT INTO write_offs VALUES (1, 'damaged pallets', 310, 'draft', 'lee');
+UPDATE write_offs SET status = 'posted' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.request_approval('write_offs', '1') AS wo1 \gset
+RESET permissions.user_id;
+SELECT coalesce(n.user_id, e.user_id) AS user_id, n.user_id IS NOT NULL AS notified, e.user_id IS NOT NULL AS may_approve
+FROM (SELECT user_id FROM permissions.notifications
+		WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :wo1) n
+	FULL JOIN (SELECT user_id FROM permissions.users
+		WHERE user_id <> 'lee' AND permissions.can_user(user_id, 'write_offs.approve')) e USING (user_id)
+ORDER BY 1;
+-- the requester, and the purchase manager (who approves purchase documents only)
+SET permissions.user_id = 'lee';
+SELECT permissions.approve(:wo1);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'paula';
+SELECT permissions.approve(:wo1);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'maria';
+SELECT permissions.approve(:wo1);
+SET permissions.user_id = 'lee';
+UPDATE write_offs SET status = 'posted' WHERE id = 1;
+SELECT id, status FROM write_offs;
+RESET permissions.user_id;
+SELECT user_id, payload->>'decision' AS decision, payload->>'decided_by' AS decided_by
+FROM permissions.notifications WHERE kind = 'approval_decided' AND (payload->>'request_id')::bigint = :wo1;
+
+-- and a BOM (no amount: every BOM needs the approval)
+SET permissions.user_id = 'lee';
+INSERT INTO boms VALUES (1, 'garden bench', 'draft', 'lee');
+UPDATE boms SET status = 'in_use' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.request_approval('boms', '1') AS bom1 \gset
+RESET permissions.user_id;
+SELECT coalesce(n.user_id, e.user_id) AS user_id, n.user_id IS NOT NULL AS notified, e.user_id IS NOT NULL AS may_approve
+FROM (SELECT user_id FROM permissions.notifications
+		WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :bom1) n
+	FULL JOIN (SELECT user_id FROM permissions.users
+		WHERE user_id <> 'lee' AND permissions.can_user(user_id, 'boms.approve')) e USING (user_id)
+ORDER BY 1;
+SET permissions.user_id = 'olga';
+SELECT permissions.approve(:bom1);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'paula';
+SELECT permissions.approve(:bom1);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'maria';
+SELECT permissions.approve(:bom1, 'go ahead');
+SET permissions.user_id = 'lee';
+UPDATE boms SET status = 'in_use' WHERE id = 1;
+SELECT id, status FROM boms;
+RESET permissions.user_id;
+SELECT user_id, payload->>'decision' AS decision, payload->>'decided_by' AS decided_by
+FROM permissions.notifications WHERE kind = 'approval_decided' AND (payload->>'request_id')::bigint = :bom1;
+
+-- every request and decision, as recorded
+SELECT r.doc_type, r.doc_id, r.requested_by, r.status, d.level, d.decided_by, d.decision, d.comment
+FROM permissions.approval_requests r LEFT JOIN permissions.approval_decisions d USING (request_id)
+ORDER BY r.request_id;
+\set VERBOSITY terse
+DROP TABLE purchase_orders, write_offs, boms;
+
 DROP EXTENSION permissions CASCADE;

@@ -167,4 +167,111 @@ RESET permissions.user_id;
 SELECT name, value FROM permissions.settings ORDER BY name;
 
 DROP VIEW team_rights, budget_rights;
+--
+-- The reimbursement approval flow. "Approve a request for reimbursement": Admin and
+-- Accountant "can approve for all employees"; Auditor cannot; Bookkeeper and Employee
+-- "Depends on the team-level role (manager can approve team members' reimbursement
+-- request; team members cannot approve)".  "Self approval is forbidden."
+-- One level, approver_scope team_manager: someone who may do reimbursements.approve
+-- in a team the requester belongs to, or company-wide.
+-- Since the changes above eli manages T1 (emma and bob are its members) and carl T2;
+-- emma also becomes a manager of T2 (committed before any decision).
+-- (errors in full here: their DETAIL says why a user is refused)
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+INSERT INTO permissions.memberships VALUES ('emma', 'team', 'T2', 'team_manager');
+SELECT scope_id AS team, user_id, role FROM permissions.memberships WHERE scope = 'team' ORDER BY 1, 3 DESC, 2;
+INSERT INTO permissions.approval_rules (doc_type, level, min_amount, approver_action, approver_scope) VALUES
+	('reimbursement', 1, 0, 'reimbursements.approve', 'team_manager');
+CREATE TABLE reimbursements (id int PRIMARY KEY, purpose text, amount numeric,
+	status text NOT NULL DEFAULT 'draft', created_by text);
+SELECT permissions.enable_approvals('reimbursements', 'reimbursement', amount_column => 'amount',
+	released_statuses => '{paid}');
+-- who should hear of a request: every active user other than the requester who may
+-- do reimbursements.approve company-wide or in one of the requester's teams (asked
+-- through can(), as each user)
+CREATE FUNCTION pg_temp.expected_approvers(requester text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	u text;
+BEGIN
+	FOR u IN SELECT user_id FROM permissions.users WHERE user_id <> requester ORDER BY user_id LOOP
+		PERFORM set_config('permissions.user_id', u, true);
+		IF permissions.can('reimbursements.approve') OR EXISTS (SELECT FROM permissions.memberships m
+				WHERE m.user_id = requester AND m.scope = 'team'
+				AND permissions.can('reimbursements.approve', 'team', m.scope_id)) THEN
+			RETURN NEXT u;
+		END IF;
+	END LOOP;
+END
+$$;
+
+-- bob, a member of T1, asks for two reimbursements
+SET permissions.user_id = 'bob';
+INSERT INTO reimbursements VALUES (1, 'train to a client', 84.50, 'draft', 'bob'),
+	(2, 'conference fee', 450, 'draft', 'bob');
+UPDATE reimbursements SET status = 'paid' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.request_approval('reimbursements', '1', 'client visit') AS re1 \gset
+SELECT permissions.request_approval('reimbursements', '2') AS re2 \gset
+SELECT id, status FROM reimbursements ORDER BY id;
+RESET permissions.user_id;
+-- told: T1's manager, the accountant and the admin -- exactly the expected users
+-- (every row must be notified = may_approve = t)
+SELECT coalesce(n.user_id, e.user_id) AS user_id, n.user_id IS NOT NULL AS notified, e.user_id IS NOT NULL AS may_approve
+FROM (SELECT user_id FROM permissions.notifications
+		WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :re1) n
+	FULL JOIN pg_temp.expected_approvers('bob') e (user_id) USING (user_id)
+ORDER BY 1;
+-- refused: the manager of another team (and member of T1), an auditor, the requester
+SET permissions.user_id = 'emma';
+SELECT count(*) AS emma_may_decide FROM permissions.my_approvals;
+SELECT permissions.approve(:re1);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'aude';
+SELECT permissions.approve(:re1);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'bob';
+SELECT permissions.approve(:re1);
+\echo :LAST_ERROR_SQLSTATE
+-- T1's manager approves his team member's request
+SET permissions.user_id = 'eli';
+SELECT doc_id, requested_by FROM permissions.my_approvals ORDER BY doc_id;
+SELECT permissions.approve(:re1, 'ok');
+-- the accountant, who manages T2 only, approves for all employees
+SET permissions.user_id = 'carl';
+SELECT permissions.approve(:re2);
+SET permissions.user_id = 'bob';
+UPDATE reimbursements SET status = 'paid' WHERE id = 1;
+SELECT id, status FROM reimbursements ORDER BY id;
+RESET permissions.user_id;
+SELECT user_id, subject_id, payload->>'decision' AS decision, payload->>'decided_by' AS decided_by,
+	payload->>'comment' AS comment
+FROM permissions.notifications WHERE kind = 'approval_decided' ORDER BY notification_id;
+
+-- the accountant's own request: he holds the right, but not for himself; told are
+-- the admin and emma (who also manages T2, carl's team); the admin, in no team,
+-- approves it
+SET permissions.user_id = 'carl';
+INSERT INTO reimbursements VALUES (3, 'software licence', 120, 'draft', 'carl');
+SELECT permissions.request_approval('reimbursements', '3') AS re3 \gset
+RESET permissions.user_id;
+SELECT coalesce(n.user_id, e.user_id) AS user_id, n.user_id IS NOT NULL AS notified, e.user_id IS NOT NULL AS may_approve
+FROM (SELECT user_id FROM permissions.notifications
+		WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :re3) n
+	FULL JOIN pg_temp.expected_approvers('carl') e (user_id) USING (user_id)
+ORDER BY 1;
+SET permissions.user_id = 'carl';
+SELECT permissions.approve(:re3);
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.user_id = 'emma';
+SELECT doc_id, requested_by FROM permissions.my_approvals ORDER BY doc_id;
+SET permissions.user_id = 'ada';
+SELECT permissions.approve(:re3);
+RESET permissions.user_id;
+SELECT r.doc_id, r.requested_by, r.status, d.decided_by, d.decision
+FROM permissions.approval_requests r LEFT JOIN permissions.approval_decisions d USING (request_id)
+ORDER BY r.request_id;
+\set VERBOSITY terse
+DROP TABLE reimbursements;
+
 DROP EXTENSION permissions CASCADE;

@@ -201,4 +201,105 @@ UPDATE permissions.users SET db_role = NULL WHERE user_id IN ('alma', 'ava');
 DROP ROLE regress_seed004_alma, regress_seed004_ava;
 
 DROP VIEW levels, invoices_now, toggles_now;
+--
+-- Invoice approval by project. "Invoice Approver: Grants the ability to review and
+-- approve invoices submitted to the project."  "A user's toggles can differ between
+-- projects."  "Turning a toggle off removes that user's approval for that specific
+-- project."  One level, approver_scope project: the approver holds invoices.approve
+-- through a membership in the invoice's project (column project).  Nobody holds it
+-- company-wide (see company_wide above), Administrators included.
+-- (errors in full here: their DETAIL says why a user is refused)
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+INSERT INTO permissions.approval_rules (doc_type, level, min_amount, approver_action, approver_scope) VALUES
+	('invoice', 1, 0, 'invoices.approve', 'project');
+CREATE TABLE invoices (id int PRIMARY KEY, project text NOT NULL, amount numeric,
+	status text NOT NULL DEFAULT 'draft', created_by text);
+SELECT permissions.enable_approvals('invoices', 'invoice', amount_column => 'amount', scope_column => 'project',
+	released_statuses => '{paid}');
+-- the Invoice Approver toggles now: stan in P1, ava in P2
+SELECT user_id, scope_id FROM permissions.memberships WHERE role = 'invoice_approver' ORDER BY 1, 2;
+-- who should hear of a request: every active user other than the requester who may
+-- do invoices.approve in the invoice's project (asked through can(), as each user)
+CREATE FUNCTION pg_temp.expected_approvers(requester text, project text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	u text;
+BEGIN
+	FOR u IN SELECT user_id FROM permissions.users WHERE user_id <> requester ORDER BY user_id LOOP
+		PERFORM set_config('permissions.user_id', u, true);
+		IF permissions.can('invoices.approve', 'project', project) THEN
+			RETURN NEXT u;
+		END IF;
+	END LOOP;
+END
+$$;
+
+-- ava (Advanced: uploads invoices, creates invoice approvals) submits two invoices
+-- to P1, alma one to P2
+SET permissions.user_id = 'ava';
+SELECT permissions.can('invoices.upload') AS upload, permissions.can('invoices.create_approvals') AS create_approvals;
+INSERT INTO invoices VALUES (1, 'P1', 1200, 'draft', 'ava'), (3, 'P1', 640, 'draft', 'ava');
+SELECT permissions.request_approval('invoices', '1') AS inv1 \gset
+SET permissions.user_id = 'alma';
+INSERT INTO invoices VALUES (2, 'P2', 800, 'draft', 'alma');
+SELECT permissions.request_approval('invoices', '2') AS inv2 \gset
+RESET permissions.user_id;
+SELECT doc_id, scope_id, requested_by, status FROM permissions.approval_requests ORDER BY request_id;
+-- told: P1's invoice approver of invoice 1, P2's of invoice 2 (every row must be
+-- notified = may_approve = t)
+SELECT coalesce(n.user_id, e.user_id) AS user_id, n.user_id IS NOT NULL AS notified, e.user_id IS NOT NULL AS may_approve
+FROM (SELECT user_id FROM permissions.notifications
+		WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :inv1) n
+	FULL JOIN pg_temp.expected_approvers('ava', 'P1') e (user_id) USING (user_id)
+ORDER BY 1;
+SELECT coalesce(n.user_id, e.user_id) AS user_id, n.user_id IS NOT NULL AS notified, e.user_id IS NOT NULL AS may_approve
+FROM (SELECT user_id FROM permissions.notifications
+		WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :inv2) n
+	FULL JOIN pg_temp.expected_approvers('alma', 'P2') e (user_id) USING (user_id)
+ORDER BY 1;
+-- the Administrator has no toggle in P1: refused
+SET permissions.user_id = 'alma';
+SELECT permissions.approve(:inv1);
+\echo :LAST_ERROR_SQLSTATE
+-- stan approves in P1 but not in P2, where his Invoice Approver toggle is off
+SET permissions.user_id = 'stan';
+SELECT doc_id, scope_id FROM permissions.my_approvals ORDER BY doc_id;
+SELECT permissions.approve(:inv2);
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.approve(:inv1, 'matches the PO');
+-- ava, P2's approver, approves alma's invoice
+SET permissions.user_id = 'ava';
+SELECT permissions.approve(:inv2);
+UPDATE invoices SET status = 'paid' WHERE id = 1;
+SELECT id, project, status FROM invoices ORDER BY id;
+RESET permissions.user_id;
+SELECT user_id, subject_id, payload->>'decision' AS decision, payload->>'decided_by' AS decided_by
+FROM permissions.notifications WHERE kind = 'approval_decided' ORDER BY notification_id;
+
+-- turning stan's toggle off in P1 (committed) stops him approving invoice 3, asked
+-- for while the toggle was on
+SET permissions.user_id = 'ava';
+SELECT permissions.request_approval('invoices', '3') AS inv3 \gset
+RESET permissions.user_id;
+SELECT user_id FROM permissions.notifications
+WHERE kind = 'approval_requested' AND (payload->>'request_id')::bigint = :inv3 ORDER BY 1;
+DELETE FROM permissions.memberships
+	WHERE user_id = 'stan' AND scope = 'project' AND scope_id = 'P1' AND role = 'invoice_approver';
+SET permissions.user_id = 'stan';
+SELECT count(*) AS stan_may_decide FROM permissions.my_approvals;
+SELECT permissions.approve(:inv3);
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+SELECT id, status FROM invoices WHERE id = 3;
+-- switched on again, the same request is his to approve
+INSERT INTO permissions.memberships VALUES ('stan', 'project', 'P1', 'invoice_approver');
+SET permissions.user_id = 'stan';
+SELECT permissions.approve(:inv3);
+RESET permissions.user_id;
+SELECT r.doc_id, r.scope_id, r.requested_by, r.status, d.decided_by, d.decision, d.comment
+FROM permissions.approval_requests r LEFT JOIN permissions.approval_decisions d USING (request_id)
+ORDER BY r.request_id;
+\set VERBOSITY terse
+DROP TABLE invoices;
+
 DROP EXTENSION permissions CASCADE;

@@ -16,6 +16,7 @@
  *	pending -> approved/denied	only approve() / deny()
  *	pending, approved, denied -> draft	anyone who may edit the row; a
  *								pending or approved request is withdrawn
+ *								(so is one whose document is deleted)
  *	approved, released -> released
  *
  * and rejects edits of a pending or approved document that keep its status.
@@ -1398,7 +1399,8 @@ permissions_approval_trigger(PG_FUNCTION_ARGS)
 	from = row_text(rel, oldtup, cfg.status_col);
 	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 	{
-		if (streq(from, "pending"))
+		/* the request (and any approval) goes with the document */
+		if (streq(from, "pending") || streq(from, "approved"))
 			withdraw(rel, oldtup, "delete");
 		return PointerGetDatum(oldtup);
 	}
