@@ -720,8 +720,21 @@ eligible(const Eligibility *e, PermUser *u, StringInfo why)
 							 first.data, u->user_id, r->requested_by);
 		return false;
 	}
-	/* global */
-	return perm_decide(e->m, u, a, action, r->has_loc, r->loc, NULL, NULL, why);
+	if (strcmp(scope, "global") == 0)
+		return perm_decide(e->m, u, a, action, r->has_loc, r->loc, NULL, NULL, why);
+
+	/*
+	 * Any other scope names memberships (a budget, a department): like
+	 * can(action, scope, scope_id), the global roles or a role held in
+	 * exactly the document's scope
+	 */
+	if (r->scope_id == NULL)
+	{
+		if (why)
+			appendStringInfo(why, "no: level approvers are chosen by %s, and the document has none", scope);
+		return false;
+	}
+	return perm_decide(e->m, u, a, action, r->has_loc, r->loc, scope, r->scope_id, why);
 }
 
 static bool

@@ -9,9 +9,11 @@ CREATE TABLE permissions.approval_rules (
 	level integer NOT NULL CHECK (level > 0),
 	min_amount numeric NOT NULL DEFAULT 0,
 	approver_action text COLLATE "C" NOT NULL REFERENCES permissions.actions (action) ON UPDATE CASCADE,
-	approver_scope text NOT NULL DEFAULT 'global'
-		CONSTRAINT approval_rules_approver_scope_check
-		CHECK (approver_scope IN ('global', 'location', 'project', 'team_manager')),
+	-- global, location, project (a membership in the document's project),
+	-- team_manager, or the name of another membership scope (budget,
+	-- department...: the global roles or a role held in the document's one)
+	approver_scope text COLLATE "C" NOT NULL DEFAULT 'global'
+		CONSTRAINT approval_rules_approver_scope_check CHECK (approver_scope <> ''),
 	PRIMARY KEY (doc_type, level)
 );
 COMMENT ON TABLE permissions.approval_rules IS
