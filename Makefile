@@ -11,8 +11,12 @@ MODULE_big = permissions
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 SQL_PARTS = $(sort $(wildcard src/sql/*.sql))
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard src/$(EXTENSION)--*--*.sql)
+# Older versions: their frozen install scripts (to install them, in tests)
+# and the upgrade scripts from each to the next (src/sql/upgrade/README).
+OLD_SCRIPTS = $(wildcard src/sql/upgrade/$(EXTENSION)--*.sql)
+UPGRADES = $(EXTENSION)--1.0--1.1.sql
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES)
+DATA = $(OLD_SCRIPTS)
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
@@ -33,6 +37,11 @@ EXTRA_CLEAN = test/isolation/output results regression.diffs regression.out tmp_
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# 1.0 -> 1.1: the changes to 1.0's objects, then the approvals (new in 1.1)
+$(EXTENSION)--1.0--1.1.sql: src/sql/upgrade/1.0--1.1.sql src/sql/10_approvals.sql
+	{ printf '%s\n' '-- $@: built by make from $^, do not edit' ''; \
+	  for f in $^; do printf '\n-- ---- %s ----\n' "$$f"; cat "$$f"; done; } > $@
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	{ printf '%s\n' '-- $(EXTENSION)--$(EXTVERSION).sql: built from src/sql by make, do not edit' ''; \

@@ -1,0 +1,71 @@
+-- permissions 1.0 -> 1.1: the changes to the objects of 1.0, then (appended by
+-- make from src/sql/10_approvals.sql) the approval workflows, new in 1.1.
+--
+-- Until 1.1 is released this file and 10_approvals.sql are the source of the
+-- upgrade script; at release, freeze the built permissions--1.0--1.1.sql
+-- here.  test/t/008_upgrade.pl compares an updated 1.0 with a fresh install.
+
+\echo Use "ALTER EXTENSION permissions UPDATE TO '1.1'" to load this file. \quit
+
+-- one table/column check shared by the installers (07_activity.sql)
+-- the checks every installer makes of its table and columns (internal):
+-- a table (plain or partitioned) and columns that exist; NULL columns are
+-- skipped (optional arguments)
+CREATE FUNCTION permissions._check_table(tbl regclass, columns name[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_kind "char";
+	v_col name;
+BEGIN
+	IF tbl IS NULL THEN
+		RAISE EXCEPTION 'the table must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT c.relkind INTO v_kind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+	IF v_kind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION '"%" is not a table', tbl USING ERRCODE = 'wrong_object_type';
+	END IF;
+	FOREACH v_col IN ARRAY coalesce(columns, '{}') LOOP
+		IF v_col IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+		                WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) v_col
+		                  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) THEN
+			RAISE EXCEPTION 'column "%" of relation "%" does not exist', v_col, tbl
+				USING ERRCODE = 'undefined_column';
+		END IF;
+	END LOOP;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION permissions.track(tbl regclass, ignore_columns name[] DEFAULT '{}') RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	PERFORM permissions._check_table(tbl, ignore_columns);
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
+	            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
+		EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', tbl);
+	END IF;
+	EXECUTE pg_catalog.format(
+		'CREATE TRIGGER permissions_track AFTER INSERT OR UPDATE OR DELETE ON %s
+		 FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger(%s)', tbl,
+		(SELECT pg_catalog.string_agg(pg_catalog.quote_literal(x), ', ')
+		   FROM pg_catalog.unnest(ARRAY['track']::text[] OPERATOR(pg_catalog.||) coalesce(ignore_columns, '{}')::text[]) x));
+	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track', tbl);
+END
+$function$;
+
+-- 08_locks.sql
+-- the checks both lock functions make of their arguments (internal)
+CREATE OR REPLACE FUNCTION permissions._lock_check_args(tbl regclass, columns name[], override_action text)
+	RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	IF override_action IS NULL THEN
+		RAISE EXCEPTION 'the table and the override action must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM permissions._check_table(tbl, columns);
+	IF NOT permissions.action_exists(override_action) THEN
+		RAISE EXCEPTION 'action "%" does not exist', override_action
+			USING ERRCODE = 'undefined_object', HINT = 'Actions are rows of permissions.actions.';
+	END IF;
+END
+$function$;
+
