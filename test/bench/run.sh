@@ -20,7 +20,11 @@
 #     so autovacuum does not compete): the reference LISTEN client receiving
 #     alerts written as fast as one pgbench client can, and at 1,000/s, with
 #     the delay from commit to the client's line (p50, p99) and a count
-#     showing nothing was lost.
+#     showing nothing was lost;
+#  6. approvals (approvals_setup.sql; also before the big tables): request +
+#     approve cycles per second, 8 clients, under the extension
+#     (approvals_ext.pgbench) and the same two transactions by hand on plain
+#     tables of the same shape (approvals_base.pgbench).
 #
 # Figures are medians of several runs on a shared machine: compare the
 # columns of one run, not runs with each other.
@@ -117,6 +121,50 @@ awk -v fs="$full_sent" -v fn="$full_n" -v fr="$full_rate" -v f5="$full_p50" -v f
 	printf "%-34s %10d %10d %12.0f %9.2f %9.2f\n", "as fast as one writer can", fs, fn, fr, f5, f9
 	printf "%-34s %10d %10d %12.0f %9.2f %9.2f\n", "at 1,000/s (median of 3 runs)", rs, rn, rr, r5, r9
 	printf "%-34s %10s %10s %12s %9s %9s\n", "target", "", "= committed", "", "", "< 5"
+}'
+
+PERM_STEP="timing approvals"
+perm_msg "approvals: request + approve cycles, extension and by hand (pgbench, 8 clients, ${ROUNDS}x${DURATION}s each)"
+run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/approvals_setup.sql >/dev/null
+# one run of a cycle script: prints "cycles/s cycles"; a failed cycle ends the benchmark
+approvals_once() {
+	local out tps n
+	out=$(run_as_pg pgbench -n -c 8 -j 2 -T "$DURATION" -f "$1" bench 2>&1) ||
+		perm_die "pgbench $1 failed: $(tail -n 5 <<<"$out")"
+	tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")
+	n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
+	if ! grep -q '^number of failed transactions: 0 ' <<<"$out" || [[ -z "$tps" || -z "$n" ]]; then
+		perm_die "pgbench $1: failed cycles or no throughput: $(tail -n 5 <<<"$out")"
+	fi
+	echo "$tps $n"
+}
+declare -A appr
+appr_cycles=0 # cycles run, both scripts
+appr_need=0   # unused documents each pool must hold before a run
+for ((r = 0; r < ROUNDS; r++)); do
+	for s in ext base; do
+		run_as_pg psql -X -q -At -v ON_ERROR_STOP=1 -d bench -c "SELECT bench.approvals_refill($appr_need)" >/dev/null
+		out=$(approvals_once "test/bench/approvals_$s.pgbench")
+		read -r tps n <<<"$out"
+		appr[$s]+="$tps "
+		appr_cycles=$((appr_cycles + n))
+		# a later run may be faster: keep three times the most cycles seen in one
+		if ((3 * n > appr_need)); then appr_need=$((3 * n)); fi
+	done
+done
+# every cycle counted approved exactly one document, and left none half-way
+appr_check=$(run_as_pg psql -X -At -d bench -c "SELECT
+	(SELECT count(*) FROM bench.appr_docs WHERE status = 'approved') +
+	(SELECT count(*) FROM bench.base_docs WHERE status = 'approved'),
+	(SELECT count(*) FROM bench.appr_docs WHERE status NOT IN ('draft', 'approved')) +
+	(SELECT count(*) FROM bench.base_docs WHERE status NOT IN ('draft', 'approved'))")
+[[ "$appr_check" == "$appr_cycles|0" ]] ||
+	perm_die "approvals: pgbench counted $appr_cycles cycles, the tables hold (approved|other) $appr_check"
+awk -v e="$(median "${appr[ext]}")" -v b="$(median "${appr[base]}")" 'BEGIN {
+	printf "\n%-50s %12s\n", "request + approve cycles, 8 clients (median)", "cycles/s"
+	printf "%-50s %12.0f\n", "extension: request_approval(), approve()", e
+	printf "%-50s %12.0f\n", "by hand: UPDATE + INSERT, UPDATE + INSERT", b
+	printf "%-50s %12.2f  (target >= 0.50)\n", "extension / by hand", e / b
 }'
 
 PERM_STEP="timing protected tables"
