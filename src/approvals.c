@@ -45,6 +45,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "nodes/parsenodes.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
@@ -302,6 +303,58 @@ doc_key(const DocTable *t, const char *doc_id)
 }
 
 /* ---------------------------------------------------------------------
+ * Prepared statements
+ *
+ * Every statement this file runs is prepared once per backend and kept
+ * (the plan cache replans when a table changes, or when row level security
+ * makes a plan depend on the role).  The statements on documents are built
+ * per table, so plans are found by their text.
+ * ---------------------------------------------------------------------
+ */
+#define MAX_KEPT_PLANS 64
+
+typedef struct KeptPlan
+{
+	char	   *sql;
+	int			nargs;
+	SPIPlanPtr	plan;
+} KeptPlan;
+
+static KeptPlan kept_plans[MAX_KEPT_PLANS];
+static int	nkept_plans = 0;
+
+/*
+ * SPI_execute_with_args, through a kept plan
+ */
+static int
+run_sql(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nulls,
+		bool read_only, long count)
+{
+	SPIPlanPtr	plan = NULL;
+
+	for (int i = 0; i < nkept_plans && plan == NULL; i++)
+	{
+		if (kept_plans[i].nargs == nargs && strcmp(kept_plans[i].sql, sql) == 0)
+			plan = kept_plans[i].plan;
+	}
+	if (plan == NULL)
+	{
+		/* generic plans: key lookups, where custom plans only cost planning */
+		plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare a statement: %s", SPI_result_code_string(SPI_result));
+		if (nkept_plans < MAX_KEPT_PLANS && SPI_keepplan(plan) == 0)
+		{
+			kept_plans[nkept_plans].sql = MemoryContextStrdup(TopMemoryContext, sql);
+			kept_plans[nkept_plans].nargs = nargs;
+			kept_plans[nkept_plans].plan = plan;
+			nkept_plans++;
+		}
+	}
+	return SPI_execute_plan(plan, values, nulls, read_only, count);
+}
+
+/* ---------------------------------------------------------------------
  * Documents (SPI connected)
  * ---------------------------------------------------------------------
  */
@@ -408,7 +461,7 @@ lock_document_as_caller(const DocTable *t, const char *doc_id, Document *d)
 					 t->qualname, quote_identifier(t->pk_col),
 					 format_type_be_qualified(t->pk_type));
 	values[0] = CStringGetTextDatum(doc_id);
-	if (SPI_execute_with_args(q.data, 1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
+	if (run_sql(q.data, 1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read a document");
 	if (SPI_processed == 0)
 		return false;
@@ -458,7 +511,7 @@ set_status(const DocTable *t, const char *doc_id, const char *status)
 	become_table_owner(t, &saved);
 	PG_TRY();
 	{
-		rc = SPI_execute_with_args(q.data, 2, argtypes, values, NULL, false, 0);
+		rc = run_sql(q.data, 2, argtypes, values, NULL, false, 0);
 	}
 	PG_FINALLY();
 	{
@@ -493,7 +546,7 @@ read_request(int64 id, bool lock, Request *r)
 	TupleDesc	desc;
 	bool		isnull;
 
-	if (SPI_execute_with_args(lock ?
+	if (run_sql(lock ?
 							  "SELECT tbl::pg_catalog.oid, doc_type, doc_id, amount, location_id, scope_id,"
 							  " requested_by, owner_id, status, level, version"
 							  " FROM permissions.approval_requests WHERE request_id OPERATOR(pg_catalog.=) $1"
@@ -535,7 +588,7 @@ read_rules(const char *doc_type, Datum amount, Rule **rules)
 	Datum		values[2] = {CStringGetTextDatum(doc_type), amount};
 	Rule	   *out;
 
-	if (SPI_execute_with_args("SELECT level, approver_action, approver_scope"
+	if (run_sql("SELECT level, approver_action, approver_scope"
 							  " FROM permissions.approval_rules"
 							  " WHERE doc_type OPERATOR(pg_catalog.=) $1"
 							  "   AND min_amount OPERATOR(pg_catalog.<=) $2 ORDER BY level",
@@ -569,7 +622,7 @@ read_decided(int64 id, Decided *d)
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
 
-	if (SPI_execute_with_args("SELECT level, decided_by FROM permissions.approval_decisions"
+	if (run_sql("SELECT level, decided_by FROM permissions.approval_decisions"
 							  " WHERE request_id OPERATOR(pg_catalog.=) $1"
 							  "   AND decision OPERATOR(pg_catalog.=) 'approved'",
 							  1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
@@ -802,7 +855,7 @@ notify_approvers(const PermModel *m, const Request *r, const DocTable *t, const 
 	json_start(&p, r, t);
 	json_raw(&p, "level", psprintf("%d", rule->level));
 	json_pair(&p, "requested_by", r->requested_by);
-	(void) perm_notify_users(eligible_callback, &e, "approval_requested", t->qualname,
+	(void) perm_notify_users(rule->action, eligible_callback, &e, "approval_requested", t->qualname,
 							 r->doc_id, json_done(&p));
 }
 
@@ -868,7 +921,7 @@ request_spi(void *arg)
 	nulls[8] = c->note ? ' ' : 'n';
 	values[9] = Int32GetDatum(nrules > 0 ? rules[0].level : 0);
 	nulls[9] = nrules > 0 ? ' ' : 'n';
-	if (SPI_execute_with_args("INSERT INTO permissions.approval_requests"
+	if (run_sql("INSERT INTO permissions.approval_requests"
 							  " (tbl, doc_type, doc_id, amount, location_id, scope_id, requested_by,"
 							  "  owner_id, note, level, status, decided_at)"
 							  " VALUES ($1::pg_catalog.regclass, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
@@ -1091,7 +1144,7 @@ decide_spi(void *arg)
 	values[3] = CStringGetTextDatum(c->approve ? "approved" : "denied");
 	values[4] = c->comment ? CStringGetTextDatum(c->comment) : (Datum) 0;
 	nulls[4] = c->comment ? ' ' : 'n';
-	if (SPI_execute_with_args("INSERT INTO permissions.approval_decisions"
+	if (run_sql("INSERT INTO permissions.approval_decisions"
 							  " (request_id, level, decided_by, decision, comment)"
 							  " VALUES ($1, $2, $3, $4, $5)",
 							  5, argtypes, values, nulls, false, 0) != SPI_OK_INSERT)
@@ -1107,7 +1160,7 @@ decide_spi(void *arg)
 	values[1] = Int32GetDatum(next ? next->level : 0);
 	nulls[1] = next ? ' ' : 'n';
 	values[2] = CStringGetTextDatum(state);
-	if (SPI_execute_with_args("UPDATE permissions.approval_requests"
+	if (run_sql("UPDATE permissions.approval_requests"
 							  " SET status = $3, level = $2, version = version OPERATOR(pg_catalog.+) 1,"
 							  "     decided_at = CASE WHEN $3 OPERATOR(pg_catalog.<>) 'pending'"
 							  "                       THEN pg_catalog.clock_timestamp() END"
@@ -1225,7 +1278,7 @@ may_spi(void *arg)
 			c->result = true;
 			return;
 		}
-		if (SPI_execute_with_args("SELECT FROM permissions.approval_decisions"
+		if (run_sql("SELECT FROM permissions.approval_decisions"
 								  " WHERE request_id OPERATOR(pg_catalog.=) $1"
 								  "   AND decided_by OPERATOR(pg_catalog.=) $2",
 								  2, (Oid[]) {INT8OID, TEXTOID},
@@ -1313,7 +1366,7 @@ withdraw_spi(void *arg)
 {
 	WithdrawCall *w = (WithdrawCall *) arg;
 
-	if (SPI_execute_with_args("UPDATE permissions.approval_requests"
+	if (run_sql("UPDATE permissions.approval_requests"
 							  " SET status = 'withdrawn', level = NULL, decided_at = pg_catalog.clock_timestamp(),"
 							  "     version = version OPERATOR(pg_catalog.+) 1"
 							  " WHERE tbl OPERATOR(pg_catalog.=) $1::pg_catalog.regclass"

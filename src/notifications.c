@@ -22,6 +22,7 @@
 #include "commands/async.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "nodes/parsenodes.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -65,35 +66,75 @@ announce(int64 id, const char *user_id, const char *kind)
 	Async_Notify("permissions", payload.data);
 }
 
-bool		perm_notify_user_spi(const char *user_id, const char *kind, const char *subject,
-								 const char *subject_id, Jsonb *payload);
+static int	notify_users_spi(Datum *user_ids, int nusers, const char *kind, const char *subject,
+							 const char *subject_id, Jsonb *payload);
+
+/*
+ * The roles that give action: an administrator role, or one whose chain
+ * has the action's privilege on its area.  Only users holding one of them,
+ * globally or by membership, can be in its audience.
+ */
+static ArrayType *
+giving_roles(const PermModel *m, const PermAction *action)
+{
+	Datum	   *roles = palloc(sizeof(Datum) * (m->nroles + 1));
+	int			n = 0;
+
+	for (int i = 0; action != NULL && action->feature_enabled && i < m->nroles; i++)
+	{
+		bool		admin;
+		PermPrivileges p = perm_role_privileges(m, m->roles[i].role, action->area, &admin);
+
+		if (admin || (p & action->privilege))
+			roles[n++] = CStringGetTextDatum(m->roles[i].role);
+	}
+	return construct_array(roles, n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+static SPIPlanPtr audience_plan = NULL;
 
 static void
 notify_eligible_spi(void *arg)
 {
 	NotifyArgs *a = (NotifyArgs *) arg;
-	Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
-	Datum		kindval = CStringGetTextDatum(a->kind);
-	char		kindnull = ' ';
+	Datum		values[1];
 	SPITupleTable *users;
 	uint64		nusers;
+	Datum	   *audience;
+	int			naudience = 0;
 	PermModel  *m = perm_model();
-	const PermAction *action = a->action ? perm_find_action(m, a->action, strlen(a->action)) : NULL;
+	const PermAction *action = perm_find_action(m, a->action, strlen(a->action));
 
-	/* every active user who has not muted the kind */
-	if (SPI_execute_with_args(
-							  "SELECT u.user_id FROM permissions.users u WHERE u.active"
-							  " AND NOT EXISTS (SELECT FROM permissions.subscriptions s"
-							  "  WHERE s.user_id OPERATOR(pg_catalog.=) u.user_id"
-							  "    AND s.kind OPERATOR(pg_catalog.=) $1 AND NOT s.enabled)"
-							  " ORDER BY u.user_id",
-							  1, types, &kindval, &kindnull, true, 0) != SPI_OK_SELECT)
+	/*
+	 * The candidates: active users holding a role that gives the action
+	 * (globally or by membership) who have not muted the kind; each is then
+	 * decided exactly
+	 */
+	if (audience_plan == NULL)
+	{
+		Oid			types[1] = {TEXTARRAYOID};
+		SPIPlanPtr	plan = SPI_prepare_cursor(
+											  "SELECT c.user_id FROM ("
+											  "  SELECT u.user_id FROM permissions.users u"
+											  "   WHERE u.role OPERATOR(pg_catalog.=) ANY ($1)"
+											  "  UNION"
+											  "  SELECT ms.user_id FROM permissions.memberships ms"
+											  "   WHERE ms.role OPERATOR(pg_catalog.=) ANY ($1)) c"
+											  " JOIN permissions.users u ON u.user_id OPERATOR(pg_catalog.=) c.user_id"
+											  " WHERE u.active ORDER BY 1",
+											  1, types, CURSOR_OPT_GENERIC_PLAN);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare the audience query of a notification");
+		audience_plan = plan;
+	}
+	values[0] = PointerGetDatum(giving_roles(m, action));
+	if (SPI_execute_plan(audience_plan, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audience of a notification");
 	users = SPI_tuptable;
 	nusers = SPI_processed;
 
+	audience = palloc(sizeof(Datum) * (nusers + 1));
 	for (uint64 i = 0; i < nusers; i++)
 	{
 		char	   *user_id = SPI_getvalue(users->vals[i], users->tupdesc, 1);
@@ -106,28 +147,31 @@ notify_eligible_spi(void *arg)
 			!perm_decide(perm_model(), u, action, a->action, a->has_loc, a->loc,
 						 NULL, NULL, NULL))
 			continue;
-		if (perm_notify_user_spi(user_id, a->kind, a->subject, a->subject_id, a->payload))
-			a->sent++;
+		audience[naudience++] = CStringGetTextDatum(user_id);
 	}
-	(void) values;
-	(void) nulls;
+	/* one statement for them all (those who muted the kind are skipped) */
+	if (naudience > 0)
+		a->sent += notify_users_spi(audience, naudience, a->kind, a->subject, a->subject_id,
+									a->payload);
 }
 
+static SPIPlanPtr insert_plan = NULL;
+
 /*
- * Write one notification (SPI connected, as the owner); false when the
- * user has muted the kind
+ * Write one notification to each of users (SPI connected, as the owner),
+ * except to those who muted the kind, and announce each; returns how many
+ * were written
  */
-bool
-perm_notify_user_spi(const char *user_id, const char *kind, const char *subject,
-					 const char *subject_id, Jsonb *payload)
+static int
+notify_users_spi(Datum *user_ids, int nusers, const char *kind, const char *subject,
+				 const char *subject_id, Jsonb *payload)
 {
-	Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+	Oid			types[5] = {TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
 	Datum		values[5];
 	char		nulls[5];
-	bool		isnull;
-	int64		id;
+	uint64		n;
 
-	values[0] = CStringGetTextDatum(user_id);
+	values[0] = PointerGetDatum(construct_array(user_ids, nusers, TEXTOID, -1, false, TYPALIGN_INT));
 	nulls[0] = ' ';
 	values[1] = CStringGetTextDatum(kind);
 	nulls[1] = ' ';
@@ -137,20 +181,35 @@ perm_notify_user_spi(const char *user_id, const char *kind, const char *subject,
 	nulls[3] = subject_id ? ' ' : 'n';
 	values[4] = PointerGetDatum(payload);
 	nulls[4] = payload ? ' ' : 'n';
-	if (SPI_execute_with_args(
-							  "INSERT INTO permissions.notifications (user_id, kind, subject, subject_id, payload)"
-							  " SELECT $1, $2, $3, $4, $5"
-							  "  WHERE NOT EXISTS (SELECT FROM permissions.subscriptions s"
-							  "   WHERE s.user_id OPERATOR(pg_catalog.=) $1 AND s.kind OPERATOR(pg_catalog.=) $2"
-							  "     AND NOT s.enabled)"
-							  " RETURNING notification_id",
-							  5, types, values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
+	if (insert_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(
+											  "INSERT INTO permissions.notifications (user_id, kind, subject, subject_id, payload)"
+											  " SELECT t.user_id, $2, $3, $4, $5"
+											  "   FROM pg_catalog.unnest($1) WITH ORDINALITY AS t (user_id, n)"
+											  "  WHERE NOT EXISTS (SELECT FROM permissions.subscriptions s"
+											  "   WHERE s.user_id OPERATOR(pg_catalog.=) t.user_id"
+											  "     AND s.kind OPERATOR(pg_catalog.=) $2 AND NOT s.enabled)"
+											  "  ORDER BY t.n"
+											  " RETURNING notification_id, user_id",
+											  5, types, CURSOR_OPT_GENERIC_PLAN);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare the notification insert");
+		insert_plan = plan;
+	}
+	if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not write a notification");
-	if (SPI_processed == 0)
-		return false;
-	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	announce(id, user_id, kind);
-	return true;
+	n = SPI_processed;
+	for (uint64 i = 0; i < n; i++)
+	{
+		bool		isnull;
+		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1,
+													 &isnull));
+
+		announce(id, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2), kind);
+	}
+	return (int) n;
 }
 
 /*
@@ -178,16 +237,18 @@ perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *ki
 }
 
 /*
- * Notify every active, subscribed user for whom eligible(user, arg) holds
- * (approvals: the approvers of a level); returns how many were sent
+ * Notify every active, subscribed user who holds a role giving action and
+ * for whom eligible(user, arg) holds (approvals: the approvers of a level);
+ * returns how many were sent
  */
 int
-perm_notify_users(bool (*eligible) (PermUser *u, void *arg), void *arg, const char *kind,
-				  const char *subject, const char *subject_id, Jsonb *payload)
+perm_notify_users(const char *action, bool (*eligible) (PermUser *u, void *arg), void *arg,
+				  const char *kind, const char *subject, const char *subject_id, Jsonb *payload)
 {
 	NotifyArgs	a;
 
 	memset(&a, 0, sizeof(a));
+	a.action = action;
 	a.eligible = eligible;
 	a.eligible_arg = arg;
 	a.kind = kind;
@@ -213,7 +274,9 @@ notify_one_spi(void *arg)
 {
 	NotifyOne  *n = (NotifyOne *) arg;
 
-	n->sent = perm_notify_user_spi(n->user_id, n->kind, n->subject, n->subject_id, n->payload);
+	Datum		user_id = CStringGetTextDatum(n->user_id);
+
+	n->sent = notify_users_spi(&user_id, 1, n->kind, n->subject, n->subject_id, n->payload) > 0;
 }
 
 /*

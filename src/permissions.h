@@ -300,9 +300,9 @@ extern char *perm_activity_row_key_text(Relation rel, HeapTuple tup);
 extern int	perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *kind,
 								 const char *subject, const char *subject_id, Jsonb *payload,
 								 const char *exclude_user);
-extern int	perm_notify_users(bool (*eligible) (PermUser *u, void *arg), void *arg,
-							  const char *kind, const char *subject, const char *subject_id,
-							  Jsonb *payload);
+extern int	perm_notify_users(const char *action, bool (*eligible) (PermUser *u, void *arg),
+							  void *arg, const char *kind, const char *subject,
+							  const char *subject_id, Jsonb *payload);
 extern bool perm_notify_user(const char *user_id, const char *kind, const char *subject,
 							 const char *subject_id, Jsonb *payload);
 

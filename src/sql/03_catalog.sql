@@ -87,6 +87,9 @@ CREATE TABLE permissions.memberships (
 	PRIMARY KEY (user_id, scope, scope_id, role)
 );
 COMMENT ON TABLE permissions.memberships IS 'roles held only inside one scope: a team, a budget, a project, a department';
+-- who holds a role (the audience of notifications)
+CREATE INDEX users_role ON permissions.users (role);
+CREATE INDEX memberships_role ON permissions.memberships (role);
 
 SELECT pg_catalog.pg_extension_config_dump('permissions.roles', '');
 SELECT pg_catalog.pg_extension_config_dump('permissions.areas', '');

@@ -7,6 +7,10 @@
 
 \echo Use "ALTER EXTENSION permissions UPDATE TO '1.1'" to load this file. \quit
 
+-- who holds a role (the audience of notifications; 03_catalog.sql)
+CREATE INDEX users_role ON permissions.users (role);
+CREATE INDEX memberships_role ON permissions.memberships (role);
+
 -- one table/column check shared by the installers (07_activity.sql)
 -- the checks every installer makes of its table and columns (internal):
 -- a table (plain or partitioned) and columns that exist; NULL columns are
