@@ -51,8 +51,9 @@ is($node->safe_psql('postgres', 'SELECT permissions.current_user_id()',
 my @sessions;
 for my $i (1 .. 5)
 {
-	my $s = $node->background_psql('postgres',
-		connstr => "$connstr user=regress_app");
+	# (PG15's background_psql takes no connstr: the role is given to psql)
+	my $s = $node->background_psql('postgres', extra_params => [ '-U', 'regress_app' ]);
+	is($s->query_safe('SELECT current_user'), 'regress_app', "session $i logs in as the pooled role");
 	$s->query_safe("SET permissions.user_id = 'u$i'");
 	$s->query_safe('BEGIN');
 	is($s->query_safe('SELECT permissions.can(\'stock.view\', 2)'), 't',
