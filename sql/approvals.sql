@@ -125,11 +125,19 @@ SET permissions.user_id = 'bob';
 SELECT id, status FROM po WHERE id = 1;
 SELECT payload->>'decision' AS decision, payload->>'decided_by' AS by, payload->>'comment' AS comment
 	FROM permissions.notifications WHERE kind = 'approval_decided';
--- approved: released is allowed, and then it stays released
+-- approved: released is allowed, and then it stays released, with the
+-- amount that was approved
+UPDATE po SET status = 'sent', amount = 99999 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
 UPDATE po SET status = 'sent' WHERE id = 1;
 UPDATE po SET status = 'completed' WHERE id = 1;
 UPDATE po SET status = 'draft' WHERE id = 1;
 \echo :LAST_ERROR_SQLSTATE
+UPDATE po SET amount = 1000000 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE po SET created_by = 'mia' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE po SET note = 'delivered' WHERE id = 1;
 
 -- multi-level: 1000 (at the threshold) needs levels 1 and 2
 SELECT permissions.request_approval('po', '2') AS r2 \gset

@@ -17,7 +17,8 @@
  *	pending, approved, denied -> draft	anyone who may edit the row; a
  *								pending or approved request is withdrawn
  *								(so is one whose document is deleted)
- *	approved, released -> released
+ *	approved, released -> released, keeping the values approved (amount,
+ *								owner, location, scope)
  *
  * and rejects edits of a pending or approved document that keep its status.
  * The extension changes the status itself, as its owner, and tells the
@@ -1410,6 +1411,38 @@ withdraw(Relation rel, HeapTuple tup, const char *how)
 	perm_as_owner(withdraw_spi, &w);
 }
 
+/*
+ * The first column the approval rested on (amount, owner, location, scope)
+ * that differs between the two row versions, or NULL
+ */
+static const char *
+decision_column_changed(Relation rel, const DocConfig *cfg, HeapTuple oldtup, HeapTuple newtup)
+{
+	const char *columns[4] = {cfg->amount_col, cfg->owner_col, cfg->location_col, cfg->scope_col};
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; i < lengthof(columns); i++)
+	{
+		AttrNumber	attnum;
+		Form_pg_attribute att;
+		bool		oldnull;
+		bool		newnull;
+		Datum		oldval;
+		Datum		newval;
+
+		if (columns[i] == NULL)
+			continue;
+		attnum = column_number(rel, columns[i]);
+		att = TupleDescAttr(desc, attnum - 1);
+		oldval = heap_getattr(oldtup, attnum, desc, &oldnull);
+		newval = heap_getattr(newtup, attnum, desc, &newnull);
+		if (oldnull != newnull ||
+			(!oldnull && !datumIsEqual(oldval, newval, att->attbyval, att->attlen)))
+			return columns[i];
+	}
+	return NULL;
+}
+
 static void
 lifecycle_error(Relation rel, HeapTuple tup, const char *from, const char *to, const char *detail)
 {
@@ -1489,6 +1522,16 @@ permissions_approval_trigger(PG_FUNCTION_ARGS)
 
 	if ((from == NULL && to == NULL) || streq(from, to))
 	{
+		const char *changed;
+
+		if (is_released(&cfg, from) &&
+			(changed = decision_column_changed(rel, &cfg, oldtup, newtup)) != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("document %s of table %s is %s and its %s cannot change",
+							perm_activity_row_key_text(rel, oldtup),
+							qualified_name(document_relid(rel)), from, changed),
+					 errdetail("The approval was given for these values; a released document keeps them.")));
 		if (streq(from, "pending") || streq(from, "approved"))
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -1515,7 +1558,22 @@ permissions_approval_trigger(PG_FUNCTION_ARGS)
 	if (is_released(&cfg, to))
 	{
 		if (streq(from, "approved") || is_released(&cfg, from))
+		{
+			/* what was approved stays what is released */
+			const char *changed = decision_column_changed(rel, &cfg, oldtup, newtup);
+
+			if (changed != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("document %s of table %s is %s and its %s cannot change",
+								perm_activity_row_key_text(rel, oldtup),
+								qualified_name(document_relid(rel)), from, changed),
+						 errdetail("The approval was given for these values; %s.",
+								   streq(from, "approved") ?
+								   "return the document to draft (withdrawing the approval) to change them" :
+								   "a released document keeps them")));
 			return PointerGetDatum(newtup);
+		}
 		lifecycle_error(rel, oldtup, from, to, "A document reaches a released status only once approved.");
 	}
 	lifecycle_error(rel, oldtup, from, to,
