@@ -788,6 +788,9 @@ perm_find_action(const PermModel *model, const char *action, int len)
 	int			lo = 0,
 				hi = model->nactions - 1;
 
+	/* a name never holds a NUL; strncmp would stop there and read past it */
+	if (len < 0 || memchr(action, '\0', len) != NULL)
+		return NULL;
 	while (lo <= hi)
 	{
 		int			mid = (lo + hi) / 2;
@@ -1049,7 +1052,8 @@ perm_user_visibility(const PermModel *model, PermUser *user, const char *area, i
 	for (v = user->visibilities; v != NULL; v = v->next)
 	{
 		if (v->privilege == privilege && v->min_access == min_access &&
-			strncmp(v->area, area, arealen) == 0 && v->area[arealen] == '\0')
+			strnlen(v->area, arealen + 1) == arealen &&
+			memcmp(v->area, area, arealen) == 0)
 			return v;
 	}
 

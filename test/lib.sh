@@ -43,7 +43,7 @@ export PG_CONFIG
 
 # Debian packages the build and the tests need.  Later work may append:
 #   PERM_DEPS+=" pgbouncer"
-PERM_DEPS="postgresql-15 postgresql-client-15 postgresql-server-dev-15 libpq-dev libipc-run-perl make gcc perl postgresql-15-cron pgbouncer"
+PERM_DEPS="postgresql-15 postgresql-client-15 postgresql-server-dev-15 libpq-dev libipc-run-perl make gcc perl postgresql-15-cron pgbouncer valgrind clang lld libclang-rt-14-dev"
 
 # Repository root (the directory above test/).
 PERM_SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"

@@ -7,8 +7,10 @@
 # assertions (ASSERTS=1) in a temporary copy owned by postgres (in place when
 # not root), installs it, starts a private cluster and runs
 # `make installcheck` as postgres: pg_regress (sql/ vs expected/), then the
-# isolation specs (test/isolation/), then the TAP tests (test/t/*.pl).  Each
-# suite runs even if an earlier one failed.  On failure the diffs, TAP logs
+# isolation specs (test/isolation/), then the TAP tests (test/t/*.pl), then
+# the libFuzzer harnesses (test/fuzz/run.sh, FUZZ_SECONDS each, default 20),
+# then the regression suite again with the server under valgrind's memcheck
+# (PERM_MEMCHECK=0 skips it).  Each suite runs even if an earlier one failed.  On failure the diffs, TAP logs
 # and the end of the server log are printed.  The last line of the output is
 # "N passed, M failed" (regression tests + isolation specs + TAP files); the
 # exit status is non-zero if anything failed.
@@ -146,11 +148,78 @@ else
 	SUITE_LINES+=("  tap:       (no test/t/*.pl)")
 fi
 
+# perm_fuzz: the libFuzzer harnesses, FUZZ_SECONDS (default 20) each
+perm_fuzz() {
+	local log="$PERM_LOG_DIR/fuzz.log" rc passed failed
+	PERM_STEP="fuzzing"
+	printf '\n'
+	perm_msg "fuzz: test/fuzz/run.sh (${FUZZ_SECONDS:-20} s per harness)"
+	set +e
+	(cd "$PERM_LOG_DIR" && run_as_pg env FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$PERM_WORK_DIR/test/fuzz/run.sh") 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	passed=$(grep -cE '^fuzz_[a-z_]+: ok' "$log") || true
+	failed=$(grep -cE '^fuzz_[a-z_]+: (FAIL|failed)' "$log") || true
+	((rc == 0 || failed > 0)) || failed=1
+	TOTAL_PASSED=$((TOTAL_PASSED + passed))
+	TOTAL_FAILED=$((TOTAL_FAILED + failed))
+	SUITE_LINES+=("$(printf '  %-10s %3d passed, %3d failed (harnesses)' "fuzz:" "$passed" "$failed")")
+	((failed == 0)) || FAILED_SUITES+=(fuzz)
+}
+
+# perm_memcheck: the regression suite once more, the server (and so the
+# extension) running under valgrind's memcheck; any error whose stack
+# passes through the extension's code fails it.  PostgreSQL's own known
+# reports (uninitialised padding written to disk) are not ours and are
+# only counted.
+perm_memcheck() {
+	local vgdir nerr scan pattern
+	PERM_STEP="restarting the cluster under valgrind"
+	perm_mktemp vgdir permissions-valgrind
+	if perm_is_root; then chown postgres:postgres "$vgdir"; fi
+	run_as_pg "$PERM_PG_BINDIR/pg_ctl" -D "$PERM_PGDATA" -m fast -w stop >/dev/null
+	run_as_pg bash -c "cd '$vgdir' && exec valgrind --quiet --trace-children=yes --num-callers=40 \
+		--error-limit=no --log-file='$vgdir/vg.%p.log' '$PERM_PG_BINDIR/postgres' -D '$PERM_PGDATA' \
+		-c jit=off >>'$PERM_SERVER_LOG' 2>&1" &
+	local i
+	for ((i = 0; i < 300; i++)); do
+		"$PERM_PG_BINDIR/pg_isready" -q -h "$PGHOST" -p "$PGPORT" && break
+		sleep 1
+	done
+	perm_suite memcheck pg_regress ISOLATION= TAP_TESTS=
+	PERM_STEP="stopping the cluster under valgrind"
+	run_as_pg "$PERM_PG_BINDIR/pg_ctl" -D "$PERM_PGDATA" -m fast -w -t 600 stop >/dev/null || true
+	wait || true
+
+	pattern='permissions\.so|\(('"$(cd "$PERM_WORK_DIR/src" && ls ./*.c | sed 's#^\./##; s#\.c$##' | paste -sd'|')"')\.c:[0-9]+\)'
+	scan="$PERM_LOG_DIR/memcheck-errors.log"
+	cat "$vgdir"/vg.*.log 2>/dev/null | awk -v PAT="$pattern" '
+		/^==[0-9]+== [A-Z]/ && !/^==[0-9]+== +(at|by) / { if (blk != "" && hit) { print blk; n++ } blk = $0 "\n"; hit = 0; inblk = 1; next }
+		/^==[0-9]+== *$/ { if (inblk && hit) { print blk; n++ } blk = ""; hit = 0; inblk = 0; next }
+		inblk { blk = blk $0 "\n"; if ($0 ~ PAT) hit = 1 }
+		END { if (inblk && hit) { print blk; n++ } }' >"$scan"
+	nerr=$(grep -cE '^==[0-9]+== [A-Z]' "$scan") || true
+	perm_msg "memcheck: $nerr valgrind report(s) through the extension's code; $(cat "$vgdir"/vg.*.log 2>/dev/null | grep -cE '^==[0-9]+== [A-Z][a-z]+ ') in all (PostgreSQL's own included)"
+	if ((nerr > 0)); then
+		perm_print_file "valgrind reports through the extension" "$scan"
+		TOTAL_FAILED=$((TOTAL_FAILED + 1))
+		SUITE_LINES+=("$(printf '  %-10s %3d valgrind report(s) in the extension' "memcheck:" "$nerr")")
+		FAILED_SUITES+=(memcheck-valgrind)
+	fi
+}
+
+if has_files 'test/fuzz/fuzz_*.c'; then
+	perm_fuzz
+fi
+if [[ "${PERM_MEMCHECK:-1}" == 1 ]]; then
+	perm_memcheck
+fi
+
 PERM_STEP="reporting"
 if ((TOTAL_FAILED)); then
 	for s in "${FAILED_SUITES[@]}"; do
 		case $s in
-		regress)
+		regress | memcheck)
 			perm_print_file "regression diffs" "$PERM_WORK_DIR/regression.diffs"
 			perm_print_unexpected "$PERM_WORK_DIR/results" "$PERM_WORK_DIR/expected"
 			;;
