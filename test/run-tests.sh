@@ -155,7 +155,7 @@ perm_fuzz() {
 	printf '\n'
 	perm_msg "fuzz: test/fuzz/run.sh (${FUZZ_SECONDS:-20} s per harness)"
 	set +e
-	(cd "$PERM_LOG_DIR" && run_as_pg env FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$PERM_WORK_DIR/test/fuzz/run.sh") 2>&1 | tee "$log"
+	(cd "$PERM_WORK_DIR" && run_as_pg env FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$PERM_WORK_DIR/test/fuzz/run.sh") 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	set -e
 	passed=$(grep -cE '^fuzz_[a-z_]+: ok' "$log") || true
