@@ -1353,6 +1353,70 @@ perm_lookup_user(const char *user_id)
 	return u;
 }
 
+static int
+cmp_cstrings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * The users holding any of roles, as their global role or by membership, in
+ * user_id order without duplicates (inactive ones included: deciding drops
+ * them).  Read by index (users_role, memberships_role), so the audience of
+ * a notification costs what its candidates cost, not what all users cost.
+ */
+char	  **
+perm_role_holders(const char *const *roles, int nroles, int *nholders)
+{
+	static const char *const user_cols[] = {"role", "user_id"};
+	static const char *const mem_cols[] = {"role", "user_id"};
+	TableReader readers[2];
+	Snapshot	snap;
+	int			cap = 16;
+	int			n = 0;
+	char	  **out = palloc(sizeof(char *) * cap);
+
+	(void) perm_model();
+	reader_open(&readers[0], CT_USERS, user_cols, lengthof(user_cols));
+	reader_open(&readers[1], CT_MEMBERSHIPS, mem_cols, lengthof(mem_cols));
+	snap = RegisterSnapshot(GetCatalogSnapshot(config_relids[CT_USERS]));
+	for (int t = 0; t < 2; t++)
+	{
+		TableReader *r = &readers[t];
+
+		for (int i = 0; i < nroles; i++)
+		{
+			ScanKeyData key;
+			SysScanDesc scan;
+			HeapTuple	tup;
+
+			ScanKeyInit(&key, r->attnums[0], BTEqualStrategyNumber, F_TEXTEQ,
+						CStringGetTextDatum(roles[i]));
+			scan = systable_beginscan(r->rel, r->first_column_index,
+									  OidIsValid(r->first_column_index), snap, 1, &key);
+			while (HeapTupleIsValid(tup = systable_getnext(scan)))
+			{
+				if (n == cap)
+					out = repalloc(out, sizeof(char *) * (cap *= 2));
+				out[n++] = reader_text(r, tup, 1);
+			}
+			systable_endscan(scan);
+		}
+	}
+	UnregisterSnapshot(snap);
+	reader_close(&readers[0]);
+	reader_close(&readers[1]);
+
+	qsort(out, n, sizeof(char *), cmp_cstrings);
+	*nholders = 0;
+	for (int i = 0; i < n; i++)
+	{
+		if (*nholders == 0 || strcmp(out[*nholders - 1], out[i]) != 0)
+			out[(*nholders)++] = out[i];
+	}
+	return out;
+}
+
 /*
  * The user_id mapped to a database role, or NULL
  */

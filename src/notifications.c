@@ -74,80 +74,48 @@ static int	notify_users_spi(Datum *user_ids, int nusers, const char *kind, const
  * has the action's privilege on its area.  Only users holding one of them,
  * globally or by membership, can be in its audience.
  */
-static ArrayType *
-giving_roles(const PermModel *m, const PermAction *action)
+static const char **
+giving_roles(const PermModel *m, const PermAction *action, int *n)
 {
-	Datum	   *roles = palloc(sizeof(Datum) * (m->nroles + 1));
-	int			n = 0;
+	const char **roles = palloc(sizeof(char *) * (m->nroles + 1));
 
+	*n = 0;
 	for (int i = 0; action != NULL && action->feature_enabled && i < m->nroles; i++)
 	{
 		bool		admin;
 		PermPrivileges p = perm_role_privileges(m, m->roles[i].role, action->area, &admin);
 
 		if (admin || (p & action->privilege))
-			roles[n++] = CStringGetTextDatum(m->roles[i].role);
+			roles[(*n)++] = m->roles[i].role;
 	}
-	return construct_array(roles, n, TEXTOID, -1, false, TYPALIGN_INT);
+	return roles;
 }
-
-static SPIPlanPtr audience_plan = NULL;
 
 static void
 notify_eligible_spi(void *arg)
 {
 	NotifyArgs *a = (NotifyArgs *) arg;
-	Datum		values[1];
-	SPITupleTable *users;
-	uint64		nusers;
-	Datum	   *audience;
-	int			naudience = 0;
 	PermModel  *m = perm_model();
 	const PermAction *action = perm_find_action(m, a->action, strlen(a->action));
+	int			nroles;
+	const char **roles = giving_roles(m, action, &nroles);
+	int			ncandidates;
+	char	  **candidates = perm_role_holders(roles, nroles, &ncandidates);
+	Datum	   *audience = palloc(sizeof(Datum) * (ncandidates + 1));
+	int			naudience = 0;
 
-	/*
-	 * The candidates: active users holding a role that gives the action
-	 * (globally or by membership) who have not muted the kind; each is then
-	 * decided exactly
-	 */
-	if (audience_plan == NULL)
+	/* the candidates hold a role that gives the action; decide each exactly */
+	for (int i = 0; i < ncandidates; i++)
 	{
-		Oid			types[1] = {TEXTARRAYOID};
-		SPIPlanPtr	plan = SPI_prepare_cursor(
-											  "SELECT c.user_id FROM ("
-											  "  SELECT u.user_id FROM permissions.users u"
-											  "   WHERE u.role OPERATOR(pg_catalog.=) ANY ($1)"
-											  "  UNION"
-											  "  SELECT ms.user_id FROM permissions.memberships ms"
-											  "   WHERE ms.role OPERATOR(pg_catalog.=) ANY ($1)) c"
-											  " JOIN permissions.users u ON u.user_id OPERATOR(pg_catalog.=) c.user_id"
-											  " WHERE u.active ORDER BY 1",
-											  1, types, CURSOR_OPT_GENERIC_PLAN);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not prepare the audience query of a notification");
-		audience_plan = plan;
-	}
-	values[0] = PointerGetDatum(giving_roles(m, action));
-	if (SPI_execute_plan(audience_plan, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the audience of a notification");
-	users = SPI_tuptable;
-	nusers = SPI_processed;
-
-	audience = palloc(sizeof(Datum) * (nusers + 1));
-	for (uint64 i = 0; i < nusers; i++)
-	{
-		char	   *user_id = SPI_getvalue(users->vals[i], users->tupdesc, 1);
 		PermUser   *u;
 
-		if (a->exclude_user != NULL && strcmp(user_id, a->exclude_user) == 0)
+		if (a->exclude_user != NULL && strcmp(candidates[i], a->exclude_user) == 0)
 			continue;
-		u = perm_lookup_user(user_id);
+		u = perm_lookup_user(candidates[i]);
 		if (a->eligible ? !a->eligible(u, a->eligible_arg) :
-			!perm_decide(perm_model(), u, action, a->action, a->has_loc, a->loc,
-						 NULL, NULL, NULL))
+			!perm_decide(m, u, action, a->action, a->has_loc, a->loc, NULL, NULL, NULL))
 			continue;
-		audience[naudience++] = CStringGetTextDatum(user_id);
+		audience[naudience++] = CStringGetTextDatum(candidates[i]);
 	}
 	/* one statement for them all (those who muted the kind are skipped) */
 	if (naudience > 0)

@@ -261,6 +261,7 @@ extern PermAccessLevel perm_user_max_any(const PermModel *model, PermUser *user)
 extern PermPrivileges perm_role_privileges(const PermModel *model, const char *role,
 										   const char *area, bool *is_admin);
 extern bool perm_is_config_table(Oid relid);
+extern char **perm_role_holders(const char *const *roles, int nroles, int *nholders);
 extern void perm_lock_config(LOCKMODE mode);
 extern bool perm_config_written_in_xact(void);
 
