@@ -38,8 +38,9 @@ EXTRA_CLEAN = test/isolation/output results regression.diffs regression.out tmp_
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# 1.0 -> 1.1: the changes to 1.0's objects, then the approvals (new in 1.1)
-$(EXTENSION)--1.0--1.1.sql: src/sql/upgrade/1.0--1.1.sql src/sql/10_approvals.sql
+# 1.0 -> 1.1: the changes to 1.0's objects, the approvals (new in 1.1), and
+# lint() / access_matrix() as they are now
+$(EXTENSION)--1.0--1.1.sql: src/sql/upgrade/1.0--1.1.sql src/sql/10_approvals.sql src/sql/11_lint.sql
 	{ printf '%s\n' '-- $@: built by make from $^, do not edit' ''; \
 	  for f in $^; do printf '\n-- ---- %s ----\n' "$$f"; cat "$$f"; done; } > $@
 

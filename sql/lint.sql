@@ -82,6 +82,16 @@ ALTER TABLE permissions.users DISABLE TRIGGER config_guard;
 SELECT * FROM permissions.lint();
 ALTER TABLE permissions.users ENABLE ALWAYS TRIGGER config_guard;
 
+-- an approval level chosen by a membership scope nobody has (a typo):
+-- flagged until memberships of that scope exist; the named scopes never are
+INSERT INTO permissions.approval_rules VALUES ('invoice', 1, 0, 'stock.view', 'budgte'),
+	('invoice', 2, 100, 'stock.view', 'project'), ('invoice', 3, 200, 'stock.view', 'location');
+SELECT * FROM permissions.lint() WHERE object LIKE 'approval rule%';
+INSERT INTO permissions.memberships VALUES ('al', 'project', 'P1', 'clerk');
+SELECT * FROM permissions.lint() WHERE object LIKE 'approval rule%';
+DELETE FROM permissions.approval_rules;
+DELETE FROM permissions.memberships;
+
 -- everything fixed: clean again
 SELECT * FROM permissions.lint();
 

@@ -1211,7 +1211,7 @@ decide(FunctionCallInfo fcinfo, bool approve)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the approval request id must not be NULL")));
 	c.comment = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (!approve && (c.comment == NULL || c.comment[strspn(c.comment, " \t\r\n")] == '\0'))
+	if (!approve && (c.comment == NULL || c.comment[strspn(c.comment, " \t\r\n\v\f")] == '\0'))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a reason is required to deny an approval request"),

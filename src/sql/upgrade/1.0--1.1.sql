@@ -1,5 +1,6 @@
 -- permissions 1.0 -> 1.1: the changes to the objects of 1.0, then (appended by
--- make from src/sql/10_approvals.sql) the approval workflows, new in 1.1.
+-- make from src/sql/10_approvals.sql and 11_lint.sql) the approval
+-- workflows, new in 1.1, and lint() / access_matrix() as they are now.
 --
 -- Until 1.1 is released this file and 10_approvals.sql are the source of the
 -- upgrade script; at release, freeze the built permissions--1.0--1.1.sql

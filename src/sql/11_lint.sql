@@ -1,8 +1,10 @@
 -- lint() and access_matrix(): what defeats the model, and who may do what.
 -- Both run with the caller's rights (they read the config tables and the
--- system catalogs); access_matrix() needs users.admin.
+-- system catalogs); access_matrix() needs users.admin.  Last of the install
+-- script, since lint() reads every part's tables; CREATE OR REPLACE, since
+-- the upgrade scripts replace them with this file.
 
-CREATE FUNCTION permissions.lint()
+CREATE OR REPLACE FUNCTION permissions.lint()
 	RETURNS TABLE (severity text, object text, problem text, hint text)
 LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	-- the tables protect() guards: those carrying its policies
@@ -119,13 +121,24 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	 WHERE NOT EXISTS (SELECT FROM permissions.users u WHERE u.role OPERATOR(pg_catalog.=) r.role)
 	   AND NOT EXISTS (SELECT FROM permissions.memberships m WHERE m.role OPERATOR(pg_catalog.=) r.role)
 	   AND NOT EXISTS (SELECT FROM permissions.roles c WHERE c.inherits OPERATOR(pg_catalog.=) r.role)
+	UNION ALL
+	-- approval levels chosen by a membership scope that no membership has
+	-- (a typo, or a scope not set up yet): nobody but global holders, if
+	-- the scope lets them, can approve there
+	SELECT 'warning', 'approval rule ' || ar.doc_type || ' level ' || ar.level,
+	       'approver scope ' || pg_catalog.quote_literal(ar.approver_scope) || ' matches no membership scope',
+	       'Add memberships of that scope, or fix a typo (the named scopes are global, location, project, team_manager).'
+	  FROM permissions.approval_rules ar
+	 WHERE ar.approver_scope NOT IN ('global', 'location', 'team_manager')
+	   AND NOT EXISTS (SELECT FROM permissions.memberships m
+	                    WHERE m.scope OPERATOR(pg_catalog.=) ar.approver_scope)
 	) AS findings (severity, object, problem, hint)
 	ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, object, problem
 $function$;
 COMMENT ON FUNCTION permissions.lint() IS 'what defeats the permission model: one row per finding';
 
 -- who may do which action, and where: a row per action and user
-CREATE FUNCTION permissions.access_matrix(users text[] DEFAULT NULL)
+CREATE OR REPLACE FUNCTION permissions.access_matrix(users text[] DEFAULT NULL)
 	RETURNS TABLE (action text, user_id text, allowed boolean, locations bigint[], why text)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog AS $function$
 BEGIN
