@@ -244,6 +244,24 @@ SET permissions.user_id = 'mia';
 SELECT permissions.approve(:r9);
 \echo :LAST_ERROR_SQLSTATE
 
+-- a changed rule is obeyed at the next statement (sessions cache the rules)
+RESET ROLE;
+UPDATE permissions.approval_rules SET min_amount = 5 WHERE doc_type = 'purchase_order' AND level = 2;
+SET ROLE regress_approvals_app;
+SET permissions.user_id = 'bob';
+INSERT INTO po VALUES (10, 'draft', 10, 'bob');
+SELECT permissions.request_approval('po', '10') AS r10 \gset
+SET permissions.user_id = 'max';
+SELECT permissions.approve(:r10);
+RESET ROLE;
+UPDATE permissions.approval_rules SET min_amount = 1000 WHERE doc_type = 'purchase_order' AND level = 2;
+SET ROLE regress_approvals_app;
+SET permissions.user_id = 'dan';
+SELECT permissions.may_decide(:r10) AS dan_may_decide;
+SET permissions.user_id = 'mia';
+SELECT permissions.approve(:r10);
+\echo :LAST_ERROR_SQLSTATE
+
 -- a decision in a transaction that changed the model is refused
 RESET ROLE;
 BEGIN;

@@ -53,10 +53,12 @@
 #include "access/genam.h"
 #include "utils/datum.h"
 #include "utils/memutils.h"
+#include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/relcache.h"
 
 PG_FUNCTION_INFO_V1(permissions_approval_trigger);
@@ -580,33 +582,114 @@ read_request(int64 id, bool lock, Request *r)
 }
 
 /*
- * The levels a document of this type and amount needs, in order
+ * The rules of every document type, read once and kept until
+ * approval_rules changes (its config_changed trigger sends a relcache
+ * invalidation, delivered at the next statement or lock: deciders lock the
+ * table first, so they always judge by the committed rules)
+ */
+typedef struct CachedRule
+{
+	char	   *doc_type;
+	Datum		min_amount;		/* numeric */
+	Rule		rule;
+} CachedRule;
+
+static MemoryContext rules_cxt = NULL;
+static CachedRule *cached_rules = NULL;
+static int	ncached_rules = 0;
+static bool rules_valid = false;
+static bool rules_callback_registered = false;
+static Oid	rules_relid = InvalidOid;
+static SPIPlanPtr rules_plan = NULL;
+
+static void
+rules_relcache_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == rules_relid)
+		rules_valid = false;
+}
+
+static void
+load_rules(void)
+{
+	MemoryContext old;
+
+	if (!rules_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(rules_relcache_callback, (Datum) 0);
+		rules_callback_registered = true;
+	}
+	rules_relid = get_relname_relid("approval_rules", get_namespace_oid("permissions", false));
+	rules_valid = true;			/* an invalidation while reading clears it again */
+	/*
+	 * With the latest snapshot, not the transaction's: what is cached here
+	 * serves later transactions too (a REPEATABLE READ transaction must not
+	 * cache the rules of its old snapshot)
+	 */
+	if (rules_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare("SELECT doc_type, min_amount, level, approver_action, approver_scope"
+									   " FROM permissions.approval_rules ORDER BY doc_type, level",
+									   0, NULL);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare the approval rules query");
+		rules_plan = plan;
+	}
+	if (SPI_execute_snapshot(rules_plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot,
+							 true, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the approval rules");
+	if (rules_cxt == NULL)
+		rules_cxt = AllocSetContextCreate(CacheMemoryContext, "permissions approval rules",
+										  ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(rules_cxt);
+	old = MemoryContextSwitchTo(rules_cxt);
+	cached_rules = palloc0(sizeof(CachedRule) * (SPI_processed + 1));
+	ncached_rules = (int) SPI_processed;
+	for (int i = 0; i < ncached_rules; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		cached_rules[i].doc_type = SPI_getvalue(tup, desc, 1);
+		cached_rules[i].min_amount = datumCopy(SPI_getbinval(tup, desc, 2, &isnull), false, -1);
+		cached_rules[i].rule.level = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+		cached_rules[i].rule.action = SPI_getvalue(tup, desc, 4);
+		cached_rules[i].rule.scope = SPI_getvalue(tup, desc, 5);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The levels a document of this type and amount needs, in order (copies,
+ * valid until the end of the statement)
  */
 static int
 read_rules(const char *doc_type, Datum amount, Rule **rules)
 {
-	Oid			argtypes[2] = {TEXTOID, NUMERICOID};
-	Datum		values[2] = {CStringGetTextDatum(doc_type), amount};
 	Rule	   *out;
+	int			n = 0;
 
-	if (run_sql("SELECT level, approver_action, approver_scope"
-							  " FROM permissions.approval_rules"
-							  " WHERE doc_type OPERATOR(pg_catalog.=) $1"
-							  "   AND min_amount OPERATOR(pg_catalog.<=) $2 ORDER BY level",
-							  2, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the approval rules");
-	out = palloc0(sizeof(Rule) * (SPI_processed + 1));
-	for (uint64 i = 0; i < SPI_processed; i++)
+	if (!rules_valid || cached_rules == NULL)
+		load_rules();
+	out = palloc0(sizeof(Rule) * (ncached_rules + 1));
+	for (int i = 0; i < ncached_rules; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		bool		isnull;
+		const CachedRule *c = &cached_rules[i];
 
-		out[i].level = DatumGetInt32(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull));
-		out[i].action = SPI_getvalue(tup, SPI_tuptable->tupdesc, 2);
-		out[i].scope = SPI_getvalue(tup, SPI_tuptable->tupdesc, 3);
+		if (strcmp(c->doc_type, doc_type) == 0 &&
+			DatumGetBool(DirectFunctionCall2(numeric_le, c->min_amount, amount)))
+		{
+			out[n].level = c->rule.level;
+			out[n].action = pstrdup(c->rule.action);
+			out[n].scope = pstrdup(c->rule.scope);
+			n++;
+		}
 	}
 	*rules = out;
-	return (int) SPI_processed;
+	return n;
 }
 
 /* the approvals already given on a request */
@@ -1067,9 +1150,9 @@ decide_spi(void *arg)
 	Eligibility e;
 	StringInfoData why;
 	StringInfoData p;
-	Oid			argtypes[5] = {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[5];
-	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	Oid			argtypes[7] = {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	const char *state;
 
 	/* the request as this statement first saw it */
@@ -1138,18 +1221,7 @@ decide_spi(void *arg)
 				 errhint("Level %d is decided by users who may do %s (approver scope %s), other than the requester and the owner, who approved no earlier level and whose purchasing limit covers the amount.",
 						 rule->level, rule->action, rule->scope)));
 
-	/* record it */
-	values[0] = Int64GetDatum(r.id);
-	values[1] = Int32GetDatum(rule->level);
-	values[2] = CStringGetTextDatum(actor->user_id);
-	values[3] = CStringGetTextDatum(c->approve ? "approved" : "denied");
-	values[4] = c->comment ? CStringGetTextDatum(c->comment) : (Datum) 0;
-	nulls[4] = c->comment ? ' ' : 'n';
-	if (run_sql("INSERT INTO permissions.approval_decisions"
-							  " (request_id, level, decided_by, decision, comment)"
-							  " VALUES ($1, $2, $3, $4, $5)",
-							  5, argtypes, values, nulls, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not write an approval decision");
+	/* record it: the decision and the request's new state, in one statement */
 	if (c->approve)
 	{
 		for (const Rule *x = rule + 1; x < rules + nrules && next == NULL; x++)
@@ -1158,16 +1230,24 @@ decide_spi(void *arg)
 	}
 	else
 		state = "denied";
-	values[1] = Int32GetDatum(next ? next->level : 0);
-	nulls[1] = next ? ' ' : 'n';
-	values[2] = CStringGetTextDatum(state);
-	if (run_sql("UPDATE permissions.approval_requests"
-							  " SET status = $3, level = $2, version = version OPERATOR(pg_catalog.+) 1,"
-							  "     decided_at = CASE WHEN $3 OPERATOR(pg_catalog.<>) 'pending'"
-							  "                       THEN pg_catalog.clock_timestamp() END"
-							  " WHERE request_id OPERATOR(pg_catalog.=) $1",
-							  3, argtypes, values, nulls, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "could not update an approval request");
+	values[0] = Int64GetDatum(r.id);
+	values[1] = Int32GetDatum(rule->level);
+	values[2] = CStringGetTextDatum(actor->user_id);
+	values[3] = CStringGetTextDatum(c->approve ? "approved" : "denied");
+	values[4] = c->comment ? CStringGetTextDatum(c->comment) : (Datum) 0;
+	nulls[4] = c->comment ? ' ' : 'n';
+	values[5] = CStringGetTextDatum(state);
+	values[6] = Int32GetDatum(next ? next->level : 0);
+	nulls[6] = next ? ' ' : 'n';
+	if (run_sql("WITH decision AS (INSERT INTO permissions.approval_decisions"
+				"  (request_id, level, decided_by, decision, comment) VALUES ($1, $2, $3, $4, $5))"
+				" UPDATE permissions.approval_requests"
+				" SET status = $6, level = $7, version = version OPERATOR(pg_catalog.+) 1,"
+				"     decided_at = CASE WHEN $6 OPERATOR(pg_catalog.<>) 'pending'"
+				"                       THEN pg_catalog.clock_timestamp() END"
+				" WHERE request_id OPERATOR(pg_catalog.=) $1",
+				7, argtypes, values, nulls, false, 0) != SPI_OK_UPDATE || SPI_processed != 1)
+		elog(ERROR, "could not record an approval decision");
 	if (strcmp(state, "pending") != 0)
 		set_status(&t, r.doc_id, state);
 
