@@ -536,28 +536,44 @@ set_status(const DocTable *t, const char *doc_id, const char *status)
  * ---------------------------------------------------------------------
  */
 
+/* the approvals already given on a request */
+typedef struct Decided
+{
+	int			n;
+	int		   *levels;
+	char	  **users;
+} Decided;
+
 /*
  * Read a request: with the statement's snapshot (lock = false), or the
- * latest committed version, locked (lock = true)
+ * latest committed version, locked (lock = true); with the approvals given
+ * on it when d is not NULL (one statement)
  */
 static bool
-read_request(int64 id, bool lock, Request *r)
+read_request(int64 id, bool lock, Request *r, Decided *d)
 {
 	Oid			argtypes[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(id)};
 	HeapTuple	tup;
 	TupleDesc	desc;
 	bool		isnull;
+	StringInfoData q;
 
-	if (run_sql(lock ?
-							  "SELECT tbl::pg_catalog.oid, doc_type, doc_id, amount, location_id, scope_id,"
-							  " requested_by, owner_id, status, level, version"
-							  " FROM permissions.approval_requests WHERE request_id OPERATOR(pg_catalog.=) $1"
-							  " FOR UPDATE" :
-							  "SELECT tbl::pg_catalog.oid, doc_type, doc_id, amount, location_id, scope_id,"
-							  " requested_by, owner_id, status, level, version"
-							  " FROM permissions.approval_requests WHERE request_id OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, values, NULL, !lock, 0) != SPI_OK_SELECT)
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT r.tbl::pg_catalog.oid, r.doc_type, r.doc_id, r.amount, r.location_id,"
+						   " r.scope_id, r.requested_by, r.owner_id, r.status, r.level, r.version");
+	if (d != NULL)
+		appendStringInfoString(&q, ", ARRAY(SELECT ad.level FROM permissions.approval_decisions ad"
+							   "   WHERE ad.request_id OPERATOR(pg_catalog.=) r.request_id"
+							   "     AND ad.decision OPERATOR(pg_catalog.=) 'approved' ORDER BY ad.level),"
+							   " ARRAY(SELECT ad.decided_by::pg_catalog.text FROM permissions.approval_decisions ad"
+							   "   WHERE ad.request_id OPERATOR(pg_catalog.=) r.request_id"
+							   "     AND ad.decision OPERATOR(pg_catalog.=) 'approved' ORDER BY ad.level)");
+	appendStringInfoString(&q, " FROM permissions.approval_requests r"
+						   " WHERE r.request_id OPERATOR(pg_catalog.=) $1");
+	if (lock)
+		appendStringInfoString(&q, " FOR UPDATE");
+	if (run_sql(q.data, 1, argtypes, values, NULL, !lock, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read an approval request");
 	if (SPI_processed == 0)
 		return false;
@@ -578,6 +594,27 @@ read_request(int64 id, bool lock, Request *r)
 	if (isnull)
 		r->level = 0;
 	r->version = DatumGetInt32(SPI_getbinval(tup, desc, 11, &isnull));
+	if (d != NULL)
+	{
+		ArrayType  *levels = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 12, &isnull));
+		ArrayType  *users = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 13, &isnull));
+		Datum	   *lv;
+		Datum	   *uv;
+		int			nl;
+		int			nu;
+
+		deconstruct_array(levels, INT4OID, 4, true, TYPALIGN_INT, &lv, NULL, &nl);
+		deconstruct_array(users, TEXTOID, -1, false, TYPALIGN_INT, &uv, NULL, &nu);
+		Assert(nl == nu);
+		d->n = Min(nl, nu);
+		d->levels = palloc0(sizeof(int) * (d->n + 1));
+		d->users = palloc0(sizeof(char *) * (d->n + 1));
+		for (int i = 0; i < d->n; i++)
+		{
+			d->levels[i] = DatumGetInt32(lv[i]);
+			d->users[i] = TextDatumGetCString(uv[i]);
+		}
+	}
 	return true;
 }
 
@@ -690,38 +727,6 @@ read_rules(const char *doc_type, Datum amount, Rule **rules)
 	}
 	*rules = out;
 	return n;
-}
-
-/* the approvals already given on a request */
-typedef struct Decided
-{
-	int			n;
-	int		   *levels;
-	char	  **users;
-} Decided;
-
-static void
-read_decided(int64 id, Decided *d)
-{
-	Oid			argtypes[1] = {INT8OID};
-	Datum		values[1] = {Int64GetDatum(id)};
-
-	if (run_sql("SELECT level, decided_by FROM permissions.approval_decisions"
-							  " WHERE request_id OPERATOR(pg_catalog.=) $1"
-							  "   AND decision OPERATOR(pg_catalog.=) 'approved'",
-							  1, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the approval decisions");
-	d->n = (int) SPI_processed;
-	d->levels = palloc0(sizeof(int) * (d->n + 1));
-	d->users = palloc0(sizeof(char *) * (d->n + 1));
-	for (int i = 0; i < d->n; i++)
-	{
-		bool		isnull;
-
-		d->levels[i] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-												   1, &isnull));
-		d->users[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
-	}
 }
 
 /*
@@ -1156,7 +1161,7 @@ decide_spi(void *arg)
 	const char *state;
 
 	/* the request as this statement first saw it */
-	if (!read_request(c->id, false, &r0))
+	if (!read_request(c->id, false, &r0, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("approval request " INT64_FORMAT " does not exist", c->id)));
@@ -1174,7 +1179,7 @@ decide_spi(void *arg)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("document %s of table %s no longer exists", r0.doc_id, t.qualname),
 				 errdetail("Approval request " INT64_FORMAT " cannot be decided.", c->id)));
-	if (!read_request(c->id, true, &r))
+	if (!read_request(c->id, true, &r, &decided))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("approval request " INT64_FORMAT " does not exist", c->id)));
@@ -1198,7 +1203,6 @@ decide_spi(void *arg)
 	m = perm_model();
 	actor = perm_lookup_user(c->actor->user_id);
 	nrules = read_rules(r.doc_type, r.amount, &rules);
-	read_decided(r.id, &decided);
 	rule = awaiting_rule(rules, nrules, &decided);
 	if (rule == NULL)
 		ereport(ERROR,
@@ -1349,9 +1353,8 @@ may_spi(void *arg)
 	Eligibility e;
 
 	c->result = false;
-	if (!read_request(c->id, false, &r))
+	if (!read_request(c->id, false, &r, &decided))
 		return;
-	read_decided(r.id, &decided);
 	if (c->involved_counts)
 	{
 		if (strcmp(r.requested_by, c->actor->user_id) == 0 || streq(r.owner_id, c->actor->user_id))
