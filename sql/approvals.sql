@@ -129,6 +129,8 @@ SELECT payload->>'decision' AS decision, payload->>'decided_by' AS by, payload->
 -- amount that was approved
 UPDATE po SET status = 'sent', amount = 99999 WHERE id = 1;
 \echo :LAST_ERROR_SQLSTATE
+UPDATE po SET status = 'sent', id = 100 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
 UPDATE po SET status = 'sent' WHERE id = 1;
 UPDATE po SET status = 'completed' WHERE id = 1;
 UPDATE po SET status = 'draft' WHERE id = 1;
@@ -262,6 +264,30 @@ SET permissions.user_id = 'mia';
 SELECT permissions.approve(:r10);
 \echo :LAST_ERROR_SQLSTATE
 
+-- the extension's statements resolve nothing through the caller's
+-- search_path: an operator planted ahead of pg_catalog is never called
+RESET ROLE;
+CREATE SCHEMA evil;
+CREATE FUNCTION evil.texteq(text, text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'evil operator called as %', current_user;
+END $$;
+CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.texteq);
+SET ROLE regress_approvals_app;
+SET search_path = evil, pg_catalog, public;
+SET permissions.user_id = 'bob';
+INSERT INTO po VALUES (11, 'draft', 10, 'bob');
+SELECT permissions.request_approval('po', '11') AS r11 \gset
+UPDATE po SET status = 'draft' WHERE id = 11;
+SELECT permissions.request_approval('po', '11') AS r11 \gset
+SET permissions.user_id = 'max';
+SELECT permissions.approve(:r11);
+SELECT count(*) AS my_approvals FROM permissions.my_approvals;
+RESET search_path;
+RESET ROLE;
+DROP SCHEMA evil CASCADE;
+SET ROLE regress_approvals_app;
+
 -- a decision in a transaction that changed the model is refused
 RESET ROLE;
 BEGIN;
@@ -341,7 +367,8 @@ UPDATE permissions.approval_requests SET status = 'approved';
 RESET ROLE;
 
 -- the extension changes a document as the table's owner, never as a superuser:
--- the table's own triggers run with the owner's rights (no escalation), and
+-- the table's own triggers run with the owner's rights (no escalation) and
+-- with nobody acting (they cannot decide or read as the approver), and
 -- FORCE ROW LEVEL SECURITY does not stop an approver who may not write it
 RESET ROLE;
 CREATE ROLE regress_approvals_owner;
@@ -349,12 +376,13 @@ INSERT INTO permissions.roles (role) VALUES ('approver_only');
 INSERT INTO permissions.role_privileges VALUES ('approver_only', 'purchase', 'a');
 INSERT INTO permissions.users (user_id, role) VALUES ('apo', 'approver_only');
 INSERT INTO permissions.approval_rules VALUES ('owned', 1, 0, 'purchase_orders.approve');
-CREATE TABLE seen_as (status text, who name, is_superuser bool);
+CREATE TABLE seen_as (status text, who name, is_superuser bool, acting text);
 GRANT INSERT ON seen_as TO regress_approvals_owner;
 CREATE TABLE owned_docs (id int PRIMARY KEY, status text NOT NULL DEFAULT 'draft', created_by text);
 CREATE FUNCTION record_user() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO public.seen_as SELECT NEW.status, current_user, r.rolsuper FROM pg_roles r WHERE r.rolname = current_user;
+	INSERT INTO public.seen_as SELECT NEW.status, current_user, r.rolsuper, permissions.current_user_id()
+	  FROM pg_roles r WHERE r.rolname = current_user;
 	RETURN NEW;
 END $$;
 CREATE TRIGGER record BEFORE UPDATE ON owned_docs FOR EACH ROW EXECUTE FUNCTION record_user();

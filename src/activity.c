@@ -451,7 +451,7 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	ActivityRow entry;
 	Datum	   *values = entry.values;
 	char	   *nulls = entry.nulls;
-	PermUser   *u = perm_acting_user();
+	PermUser   *u = perm_attributed_user();
 	Oid			roleid = OidIsValid(outer_role) ? outer_role : GetUserId();
 	NameData	role;
 	Oid			relid;

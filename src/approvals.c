@@ -386,12 +386,19 @@ typedef struct SavedUser
 {
 	Oid			userid;
 	int			sec_context;
+	bool		suppressed;
 } SavedUser;
 
+/*
+ * Nobody is acting while the table owner's code runs: it must not decide,
+ * read or write anything as the approver (the activity log still names the
+ * approver, who caused the change)
+ */
 static void
 become_table_owner(const DocTable *t, SavedUser *saved)
 {
 	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	saved->suppressed = perm_suppress_acting_user(true);
 	SetUserIdAndSecContext(t->owner, saved->sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION | SECURITY_NOFORCE_RLS);
 }
@@ -400,6 +407,7 @@ static void
 end_table_owner(const SavedUser *saved)
 {
 	SetUserIdAndSecContext(saved->userid, saved->sec_context);
+	(void) perm_suppress_acting_user(saved->suppressed);
 }
 
 static bool lock_document_as_caller(const DocTable *t, const char *doc_id, Document *d);
@@ -649,7 +657,10 @@ rules_relcache_callback(Datum arg, Oid relid)
 static void
 load_rules(void)
 {
+	MemoryContext cxt;
 	MemoryContext old;
+	CachedRule *rules;
+	int			n;
 
 	if (!rules_callback_registered)
 	{
@@ -657,7 +668,7 @@ load_rules(void)
 		rules_callback_registered = true;
 	}
 	rules_relid = get_relname_relid("approval_rules", get_namespace_oid("permissions", false));
-	rules_valid = true;			/* an invalidation while reading clears it again */
+
 	/*
 	 * With the latest snapshot, not the transaction's: what is cached here
 	 * serves later transactions too (a REPEATABLE READ transaction must not
@@ -673,30 +684,44 @@ load_rules(void)
 			elog(ERROR, "could not prepare the approval rules query");
 		rules_plan = plan;
 	}
-	if (SPI_execute_snapshot(rules_plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot,
-							 true, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the approval rules");
-	if (rules_cxt == NULL)
-		rules_cxt = AllocSetContextCreate(CacheMemoryContext, "permissions approval rules",
-										  ALLOCSET_SMALL_SIZES);
-	else
-		MemoryContextReset(rules_cxt);
-	old = MemoryContextSwitchTo(rules_cxt);
-	cached_rules = palloc0(sizeof(CachedRule) * (SPI_processed + 1));
-	ncached_rules = (int) SPI_processed;
-	for (int i = 0; i < ncached_rules; i++)
+	rules_valid = true;			/* an invalidation while reading clears it again */
+	PG_TRY();
+	{
+		if (SPI_execute_snapshot(rules_plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the approval rules");
+	}
+	PG_CATCH();
+	{
+		rules_valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	/* build the new cache aside, then swap it in: no error leaves it half built */
+	cxt = AllocSetContextCreate(CacheMemoryContext, "permissions approval rules",
+								ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	n = (int) SPI_processed;
+	rules = palloc0(sizeof(CachedRule) * (n + 1));
+	for (int i = 0; i < n; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 
-		cached_rules[i].doc_type = SPI_getvalue(tup, desc, 1);
-		cached_rules[i].min_amount = datumCopy(SPI_getbinval(tup, desc, 2, &isnull), false, -1);
-		cached_rules[i].rule.level = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
-		cached_rules[i].rule.action = SPI_getvalue(tup, desc, 4);
-		cached_rules[i].rule.scope = SPI_getvalue(tup, desc, 5);
+		rules[i].doc_type = SPI_getvalue(tup, desc, 1);
+		rules[i].min_amount = datumCopy(SPI_getbinval(tup, desc, 2, &isnull), false, -1);
+		rules[i].rule.level = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+		rules[i].rule.action = SPI_getvalue(tup, desc, 4);
+		rules[i].rule.scope = SPI_getvalue(tup, desc, 5);
 	}
 	MemoryContextSwitchTo(old);
+	if (rules_cxt != NULL)
+		MemoryContextDelete(rules_cxt);
+	rules_cxt = cxt;
+	cached_rules = rules;
+	ncached_rules = n;
 }
 
 /*
@@ -1455,7 +1480,7 @@ withdraw_spi(void *arg)
 							  "     version = version OPERATOR(pg_catalog.+) 1"
 							  " WHERE tbl OPERATOR(pg_catalog.=) $1::pg_catalog.regclass"
 							  "   AND doc_id OPERATOR(pg_catalog.=) $2"
-							  "   AND status IN ('pending', 'approved')"
+							  "   AND status OPERATOR(pg_catalog.=) ANY ('{pending,approved}'::pg_catalog.text[])"
 							  " RETURNING request_id, status",
 							  2, (Oid[]) {OIDOID, TEXTOID},
 							  (Datum[]) {ObjectIdGetDatum(w->relid), CStringGetTextDatum(w->doc_id)},
@@ -1495,14 +1520,20 @@ withdraw(Relation rel, HeapTuple tup, const char *how)
 }
 
 /*
- * The first column the approval rested on (amount, owner, location, scope)
- * that differs between the two row versions, or NULL
+ * The first column the approval rested on (amount, owner, location, scope,
+ * and the key that names the document) that differs between the two row
+ * versions, or NULL
  */
 static const char *
 decision_column_changed(Relation rel, const DocConfig *cfg, HeapTuple oldtup, HeapTuple newtup)
 {
-	const char *columns[4] = {cfg->amount_col, cfg->owner_col, cfg->location_col, cfg->scope_col};
+	char	   *pk_col = NULL;
+	Oid			pk_type;
+	const char *columns[5] = {cfg->amount_col, cfg->owner_col, cfg->location_col, cfg->scope_col, NULL};
 	TupleDesc	desc = RelationGetDescr(rel);
+
+	if (primary_key(rel, &pk_col, &pk_type))
+		columns[4] = pk_col;
 
 	for (int i = 0; i < lengthof(columns); i++)
 	{
@@ -1642,7 +1673,11 @@ permissions_approval_trigger(PG_FUNCTION_ARGS)
 	{
 		if (streq(from, "approved") || is_released(&cfg, from))
 		{
-			/* what was approved stays what is released */
+			/*
+			 * what was approved is what is released: the key and the values
+			 * the approval rested on stay (a version or timestamp column a
+			 * trigger bumps may change; lock_completed() freezes the rest)
+			 */
 			const char *changed = decision_column_changed(rel, &cfg, oldtup, newtup);
 
 			if (changed != NULL)

@@ -123,6 +123,9 @@ static CachedDbRole dbroles[MAX_CACHED_DBROLES];
 static bool acting_pinned = false;
 static PermUser *pinned_user = NULL;
 
+/* while a document table's owner's code runs for the extension: nobody */
+static bool acting_suppressed = false;
+
 /* the acting user, valid while all of these still match */
 static PermUser *acting_user = NULL;
 static bool acting_valid = false;
@@ -185,6 +188,33 @@ perm_unpin_acting_user(void)
 {
 	pinned_user = NULL;
 	acting_pinned = false;
+}
+
+/*
+ * Let nobody act (on = true) or restore the previous state; returns the
+ * previous state.  Changing the identity's generation makes every cached
+ * answer (policies, can() call sites) ask again.
+ */
+bool
+perm_suppress_acting_user(bool on)
+{
+	bool		prev = acting_suppressed;
+
+	acting_suppressed = on;
+	perm_identity_generation++;
+	return prev;
+}
+
+/*
+ * Who the activity log names: the caller pinned by perm_as_owner, even
+ * while nobody may act; otherwise the acting user
+ */
+PermUser *
+perm_attributed_user(void)
+{
+	if (acting_pinned)
+		return pinned_user;
+	return perm_acting_user();
 }
 
 /*
@@ -1483,6 +1513,8 @@ perm_acting_user(void)
 	uint64		epoch;
 	uint64		start;
 
+	if (unlikely(acting_suppressed))
+		return NULL;
 	if (unlikely(acting_pinned))
 		return pinned_user;
 	cache_validate();

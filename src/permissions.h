@@ -240,6 +240,8 @@ extern PermModel *perm_model(void);
 extern PermUser *perm_acting_user(void);
 extern void perm_pin_acting_user(PermUser *u);
 extern void perm_unpin_acting_user(void);
+extern bool perm_suppress_acting_user(bool on);
+extern PermUser *perm_attributed_user(void);
 extern PermUser *perm_lookup_user(const char *user_id);
 extern const PermAction *perm_find_action(const PermModel *model, const char *action, int len);
 extern const PermRole *perm_find_role(const PermModel *model, const char *role);
