@@ -79,6 +79,12 @@ SELECT permissions.request_approval('po', NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT permissions.request_approval('po', '6');
 \echo :LAST_ERROR_SQLSTATE
+INSERT INTO po VALUES (60, 'draft', 'NaN', 'bob');
+SELECT permissions.request_approval('po', '60');
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM po WHERE id = 60;
+SELECT permissions.request_approval(999999::regclass, '1');
+\echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SELECT permissions.request_approval('no_pk', '1');
 \echo :LAST_ERROR_SQLSTATE

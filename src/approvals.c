@@ -235,10 +235,16 @@ primary_key(Relation rel, char **name, Oid *type)
 static void
 describe_table(Oid relid, DocTable *t)
 {
-	Relation	rel = relation_open(relid, AccessShareLock);
-	TriggerDesc *td = rel->trigdesc;
+	Relation	rel = try_relation_open(relid, AccessShareLock);
+	TriggerDesc *td;
 	Trigger    *found = NULL;
 	char	  **args;
+
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	td = rel->trigdesc;
 
 	for (int i = 0; td != NULL && i < td->numtriggers; i++)
 	{
@@ -1123,6 +1129,14 @@ permissions_request_approval(PG_FUNCTION_ARGS)
 				 errmsg("document %s of table %s is \"%s\", not \"draft\"", d.doc_id, t.qualname,
 						d.status ? d.status : "(null)"),
 				 errdetail("Only a draft document can be submitted for approval.")));
+	if (d.has_amount && (numeric_is_nan(DatumGetNumeric(d.amount)) ||
+						 numeric_is_inf(DatumGetNumeric(d.amount))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("document %s of table %s has no finite amount", d.doc_id, t.qualname),
+				 errdetail("Column \"%s\" is %s; the amount decides which levels approve it.",
+						   t.cfg.amount_col,
+						   DatumGetCString(DirectFunctionCall1(numeric_out, d.amount)))));
 	if (!d.has_amount)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
