@@ -261,8 +261,7 @@ logged_table(Relation rel)
 	if (t == NULL)
 		t = &logged_tables[nlogged_tables < MAX_LOGGED_TABLES ? nlogged_tables++ : relid % MAX_LOGGED_TABLES];
 
-	strlcpy(t->object, quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-												  RelationGetRelationName(rel)), sizeof(t->object));
+	strlcpy(t->object, perm_relation_name(relid), sizeof(t->object));
 	t->nkeys = -1;
 	pk = RelationGetPrimaryKeyIndex(rel);
 	if (OidIsValid(pk))
@@ -362,6 +361,36 @@ activity_table_describe(Relation rel)
 	if (!OidIsValid(activity_table.seqid))
 		activity_table.direct = false;
 	activity_table.relid = RelationGetRelid(rel);
+}
+
+/*
+ * A relation's schema-qualified, quoted name: how the log, messages and
+ * notifications name a table
+ */
+char *
+perm_relation_name(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/*
+ * The number of the user column a trigger argument names; 42703 when the
+ * column is gone, with a hint to run its installer (e.g.
+ * "permissions.enable_approvals()") again when given
+ */
+AttrNumber
+perm_column_number(Relation rel, const char *name, const char *installer)
+{
+	AttrNumber	attnum = attnameAttNum(rel, name, false);
+
+	if (attnum == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						name, RelationGetRelationName(rel)),
+				 installer ? errhint("Run %s again.", installer) : 0));
+	return attnum;
 }
 
 /* the role that called perm_as_owner (outermost), InvalidOid outside it */

@@ -184,25 +184,10 @@ document_relid(Relation rel)
 	return RelationGetRelid(rel);
 }
 
-static char *
-qualified_name(Oid relid)
-{
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  get_rel_name(relid));
-}
-
 static AttrNumber
 column_number(Relation rel, const char *name)
 {
-	AttrNumber	attnum = SPI_fnumber(RelationGetDescr(rel), name);
-
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						name, RelationGetRelationName(rel)),
-				 errhint("Run permissions.enable_approvals() again.")));
-	return attnum;
+	return perm_column_number(rel, name, "permissions.enable_approvals()");
 }
 
 /*
@@ -254,7 +239,7 @@ describe_table(Oid relid, DocTable *t)
 	if (found == NULL || found->tgenabled == TRIGGER_DISABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table %s does not have approvals %s", qualified_name(relid),
+				 errmsg("table %s does not have approvals %s", perm_relation_name(relid),
 						found == NULL ? "enabled" : "enabled: its trigger is disabled"),
 				 errhint("Run permissions.enable_approvals() on it first.")));
 	/* copy: the relcache entry may be rebuilt meanwhile */
@@ -267,7 +252,7 @@ describe_table(Oid relid, DocTable *t)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("table %s needs a single-column primary key to have approvals",
-						qualified_name(relid))));
+						perm_relation_name(relid))));
 	t->relid = document_relid(rel);
 	t->owner = t->relid == relid ? rel->rd_rel->relowner : InvalidOid;
 	if (!OidIsValid(t->owner))
@@ -277,7 +262,7 @@ describe_table(Oid relid, DocTable *t)
 		t->owner = root->rd_rel->relowner;
 		relation_close(root, AccessShareLock);
 	}
-	t->qualname = qualified_name(t->relid);
+	t->qualname = perm_relation_name(t->relid);
 	t->status_type = TupleDescAttr(RelationGetDescr(rel),
 								   column_number(rel, t->cfg.status_col) - 1)->atttypid;
 	if (t->cfg.amount_col)
@@ -1521,7 +1506,7 @@ withdraw(Relation rel, HeapTuple tup, const char *how)
 	DocTable	t;
 
 	w.relid = document_relid(rel);
-	w.qualname = qualified_name(w.relid);
+	w.qualname = perm_relation_name(w.relid);
 	/* without a single-column key no request can name this row */
 	if (!primary_key(rel, &t.pk_col, &t.pk_type))
 		return;
@@ -1571,6 +1556,30 @@ decision_column_changed(Relation rel, const DocConfig *cfg, HeapTuple oldtup, He
 	return NULL;
 }
 
+/*
+ * What was approved is what is released: the key and the values the
+ * approval rested on stay, in the UPDATE that releases the document and
+ * after (a version or timestamp column a trigger bumps may change;
+ * lock_completed() freezes the rest)
+ */
+static void
+keep_approved_values(Relation rel, const DocConfig *cfg, HeapTuple oldtup, HeapTuple newtup,
+					 const char *from)
+{
+	const char *changed = decision_column_changed(rel, cfg, oldtup, newtup);
+
+	if (changed != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("document %s of table %s is %s and its %s cannot change",
+						perm_activity_row_key_text(rel, oldtup),
+						perm_relation_name(document_relid(rel)), from, changed),
+				 errdetail("The approval was given for these values; %s.",
+						   streq(from, "approved") ?
+						   "return the document to draft (withdrawing the approval) to change them" :
+						   "a released document keeps them")));
+}
+
 static void
 lifecycle_error(Relation rel, HeapTuple tup, const char *from, const char *to, const char *detail)
 {
@@ -1578,7 +1587,7 @@ lifecycle_error(Relation rel, HeapTuple tup, const char *from, const char *to, c
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 			 errmsg("document %s of table %s cannot go from \"%s\" to \"%s\"",
 					perm_activity_row_key_text(rel, tup),
-					qualified_name(document_relid(rel)),
+					perm_relation_name(document_relid(rel)),
 					from ? from : "(null)", to ? to : "(null)"),
 			 errdetail("%s", detail),
 			 errhint("The approval lifecycle: draft -> pending (permissions.request_approval) -> approved or denied (permissions.approve, permissions.deny); back to draft to withdraw; approved -> a released status.")));
@@ -1616,7 +1625,7 @@ permissions_approval_trigger(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("a new document of table %s must be \"draft\", not \"%s\"",
-							qualified_name(document_relid(rel)), to ? to : "(null)"),
+							perm_relation_name(document_relid(rel)), to ? to : "(null)"),
 					 errdetail("Documents of type \"%s\" need approval: insert them as draft and call permissions.request_approval().",
 							   cfg.doc_type)));
 		return PointerGetDatum(newtup);
@@ -1650,22 +1659,14 @@ permissions_approval_trigger(PG_FUNCTION_ARGS)
 
 	if ((from == NULL && to == NULL) || streq(from, to))
 	{
-		const char *changed;
-
-		if (is_released(&cfg, from) &&
-			(changed = decision_column_changed(rel, &cfg, oldtup, newtup)) != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("document %s of table %s is %s and its %s cannot change",
-							perm_activity_row_key_text(rel, oldtup),
-							qualified_name(document_relid(rel)), from, changed),
-					 errdetail("The approval was given for these values; a released document keeps them.")));
+		if (is_released(&cfg, from))
+			keep_approved_values(rel, &cfg, oldtup, newtup, from);
 		if (streq(from, "pending") || streq(from, "approved"))
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("document %s of table %s is %s and cannot be edited",
 							perm_activity_row_key_text(rel, oldtup),
-							qualified_name(document_relid(rel)),
+							perm_relation_name(document_relid(rel)),
 							streq(from, "pending") ? "pending approval" : "approved"),
 					 errdetail("Set %s to 'draft' in the same UPDATE to withdraw the %s first.",
 							   cfg.status_col, streq(from, "pending") ? "request" : "approval")));
@@ -1687,23 +1688,7 @@ permissions_approval_trigger(PG_FUNCTION_ARGS)
 	{
 		if (streq(from, "approved") || is_released(&cfg, from))
 		{
-			/*
-			 * what was approved is what is released: the key and the values
-			 * the approval rested on stay (a version or timestamp column a
-			 * trigger bumps may change; lock_completed() freezes the rest)
-			 */
-			const char *changed = decision_column_changed(rel, &cfg, oldtup, newtup);
-
-			if (changed != NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-						 errmsg("document %s of table %s is %s and its %s cannot change",
-								perm_activity_row_key_text(rel, oldtup),
-								qualified_name(document_relid(rel)), from, changed),
-						 errdetail("The approval was given for these values; %s.",
-								   streq(from, "approved") ?
-								   "return the document to draft (withdrawing the approval) to change them" :
-								   "a released document keeps them")));
+			keep_approved_values(rel, &cfg, oldtup, newtup, from);
 			return PointerGetDatum(newtup);
 		}
 		lifecycle_error(rel, oldtup, from, to, "A document reaches a released status only once approved.");

@@ -48,25 +48,10 @@ PG_FUNCTION_INFO_V1(permissions_lock_trigger);
 static AttrNumber
 column_arg(Relation rel, const char *name)
 {
-	AttrNumber	attnum;
-
 	if (name[0] == '\0')
 		return InvalidAttrNumber;
-	attnum = attnameAttNum(rel, name, false);
-	if (attnum == InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						name, RelationGetRelationName(rel)),
-				 errhint("Run permissions.lock_completed() or permissions.lock_before() again.")));
-	return attnum;
-}
-
-static char *
-qualified_name(Relation rel)
-{
-	return quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-									  RelationGetRelationName(rel));
+	return perm_column_number(rel, name,
+							  "permissions.lock_completed() or permissions.lock_before()");
 }
 
 /*
@@ -193,13 +178,13 @@ locked_error(Relation rel, HeapTuple tup, const char *rule, const char *action, 
 	if (tup == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table %s cannot be truncated: %s", qualified_name(rel), rule),
+				 errmsg("table %s cannot be truncated: %s", perm_relation_name(RelationGetRelid(rel)), rule),
 				 errdetail("To truncate it anyway, act as a user who may do %s (an action without a location rule) and SET permissions.reason; here %s",
 						   action, why->data)));
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 			 errmsg("row %s of table %s is locked: %s",
-					perm_activity_row_key_text(rel, tup), qualified_name(rel), rule),
+					perm_activity_row_key_text(rel, tup), perm_relation_name(RelationGetRelid(rel)), rule),
 			 errdetail("To change it anyway, act as a user who may do %s%s and SET permissions.reason; here %s",
 					   action, " (at the row's location, if the action has a location rule)", why->data)));
 }
@@ -288,7 +273,7 @@ permissions_lock_trigger(PG_FUNCTION_ARGS)
 		if (!may_override(rel, action, "", NULL, &why))
 			locked_error(rel, NULL, completed ? "lock_completed: it may hold locked rows"
 						 : "lock_before: it may hold rows of closed periods", action, &why);
-		perm_activity_append("override", qualified_name(rel), NULL, NULL,
+		perm_activity_append("override", perm_relation_name(RelationGetRelid(rel)), NULL, NULL,
 							 NULL, perm_identity_reason());
 		return PointerGetDatum(NULL);
 	}

@@ -42,7 +42,6 @@ typedef struct NotifyArgs
 	const char *subject;
 	const char *subject_id;
 	Jsonb	   *payload;
-	const char *exclude_user;	/* NULL, or a user never to notify */
 	bool		(*eligible) (PermUser *u, void *arg);	/* NULL: may do action */
 	void	   *eligible_arg;
 	/* out */
@@ -109,8 +108,6 @@ notify_eligible_spi(void *arg)
 	{
 		PermUser   *u;
 
-		if (a->exclude_user != NULL && strcmp(candidates[i], a->exclude_user) == 0)
-			continue;
 		u = perm_lookup_user(candidates[i]);
 		if (a->eligible ? !a->eligible(u, a->eligible_arg) :
 			!perm_decide(m, u, action, a->action, a->has_loc, a->loc, NULL, NULL, NULL))
@@ -182,12 +179,11 @@ notify_users_spi(Datum *user_ids, int nusers, const char *kind, const char *subj
 
 /*
  * Notify every active, subscribed user who may do action (at loc); the
- * entry point for alerts and, later, approvals.  Returns how many were sent.
+ * entry point for alerts.  Returns how many were sent.
  */
 int
 perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *kind,
-					 const char *subject, const char *subject_id, Jsonb *payload,
-					 const char *exclude_user)
+					 const char *subject, const char *subject_id, Jsonb *payload)
 {
 	NotifyArgs	a;
 
@@ -199,7 +195,6 @@ perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *ki
 	a.subject = subject;
 	a.subject_id = subject_id;
 	a.payload = payload;
-	a.exclude_user = exclude_user;
 	perm_as_owner(notify_eligible_spi, &a);
 	return a.sent;
 }
@@ -277,8 +272,7 @@ permissions_notify_eligible(PG_FUNCTION_ARGS)
 										 text_to_cstring(PG_GETARG_TEXT_PP(2)),
 										 PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3)),
 										 PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4)),
-										 PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P(5),
-										 NULL));
+										 PG_ARGISNULL(5) ? NULL : PG_GETARG_JSONB_P(5)));
 }
 
 /*
@@ -317,19 +311,13 @@ permissions_alert_trigger(PG_FUNCTION_ARGS)
 
 	if (trigger->tgargs[3][0] != '\0')
 	{
-		AttrNumber	attnum = SPI_fnumber(RelationGetDescr(rel), trigger->tgargs[3]);
+		AttrNumber	attnum = perm_column_number(rel, trigger->tgargs[3], NULL);
 
-		if (attnum <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" of relation \"%s\" does not exist",
-							trigger->tgargs[3], RelationGetRelationName(rel))));
 		has_loc = perm_row_location(rel, row, attnum, &loc);
 	}
 
 	key = perm_activity_row_key_text(rel, row);
-	object = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-										RelationGetRelationName(rel));
+	object = perm_relation_name(RelationGetRelid(rel));
 	initStringInfo(&payload);
 	appendStringInfo(&payload, "{\"rule\": %s, \"table\": ", trigger->tgargs[0]);
 	escape_json(&payload, object);
@@ -338,7 +326,6 @@ permissions_alert_trigger(PG_FUNCTION_ARGS)
 	(void) perm_notify_eligible(trigger->tgargs[2], has_loc, loc, trigger->tgargs[1],
 								object, key,
 								DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-																   CStringGetDatum(payload.data))),
-								NULL);
+																   CStringGetDatum(payload.data))));
 	return PointerGetDatum(NULL);
 }

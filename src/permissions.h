@@ -288,6 +288,8 @@ extern ArrayType *perm_locations_array(const int64 *locations, int n);
  * ---------------------------------------------------------------------
  */
 extern void perm_activity_init(void);
+extern char *perm_relation_name(Oid relid);
+extern AttrNumber perm_column_number(Relation rel, const char *name, const char *installer);
 extern void perm_as_owner(void (*f) (void *), void *arg);
 extern void perm_activity_append(const char *action, const char *object, Jsonb *key,
 								 Jsonb *old, Jsonb *new, const char *reason);
@@ -301,8 +303,7 @@ extern char *perm_activity_row_key_text(Relation rel, HeapTuple tup);
  * ---------------------------------------------------------------------
  */
 extern int	perm_notify_eligible(const char *action, bool has_loc, int64 loc, const char *kind,
-								 const char *subject, const char *subject_id, Jsonb *payload,
-								 const char *exclude_user);
+								 const char *subject, const char *subject_id, Jsonb *payload);
 extern int	perm_notify_users(const char *action, bool (*eligible) (PermUser *u, void *arg),
 							  void *arg, const char *kind, const char *subject,
 							  const char *subject_id, Jsonb *payload);
