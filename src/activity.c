@@ -22,10 +22,11 @@
 #include "permissions.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/dependency.h"
-#include "catalog/indexing.h"
+#include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_index.h"
 #include "commands/sequence.h"
@@ -43,6 +44,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -73,42 +75,45 @@ value_to_jsonb(Oid typid, Datum value)
 	return DatumGetJsonbP(FunctionCall1(&flinfo, value));
 }
 
+/*
+ * A column value as a jsonb value, the way to_jsonb() renders it; nested
+ * values (arrays, composites, json) come back as jbvBinary
+ */
 static void
-push_column(JsonbParseState **state, const char *name, Oid typid, Datum value, bool isnull)
+column_value(Oid typid, Datum value, bool isnull, JsonbValue *val)
 {
-	JsonbValue	key;
-	JsonbValue	val;
-
-	key.type = jbvString;
-	key.val.string.val = (char *) name;
-	key.val.string.len = strlen(name);
-	pushJsonbValue(state, WJB_KEY, &key);
-
 	if (isnull)
-		val.type = jbvNull;
+		val->type = jbvNull;
 	else if (typid == BOOLOID)
 	{
-		val.type = jbvBool;
-		val.val.boolean = DatumGetBool(value);
+		val->type = jbvBool;
+		val->val.boolean = DatumGetBool(value);
 	}
 	else if (typid == TEXTOID || typid == VARCHAROID)
 	{
 		text	   *t = DatumGetTextPP(value);
 
-		val.type = jbvString;
-		val.val.string.val = VARDATA_ANY(t);
-		val.val.string.len = VARSIZE_ANY_EXHDR(t);
+		val->type = jbvString;
+		val->val.string.val = VARDATA_ANY(t);
+		val->val.string.len = VARSIZE_ANY_EXHDR(t);
 	}
 	else if (typid == INT2OID || typid == INT4OID || typid == INT8OID ||
 			 (typid == NUMERICOID && !numeric_is_nan(DatumGetNumeric(value)) &&
 			  !numeric_is_inf(DatumGetNumeric(value))))
 	{
-		val.type = jbvNumeric;
-		val.val.numeric =
+		val->type = jbvNumeric;
+		val->val.numeric =
 			typid == INT2OID ? DatumGetNumeric(DirectFunctionCall1(int2_numeric, value)) :
 			typid == INT4OID ? DatumGetNumeric(DirectFunctionCall1(int4_numeric, value)) :
 			typid == INT8OID ? DatumGetNumeric(DirectFunctionCall1(int8_numeric, value)) :
 			DatumGetNumeric(value);
+	}
+	else if (typid == DATEOID || typid == TIMESTAMPOID || typid == TIMESTAMPTZOID)
+	{
+		/* what to_jsonb() does for these */
+		val->type = jbvString;
+		val->val.string.val = JsonEncodeDateTime(NULL, value, typid, NULL);
+		val->val.string.len = strlen(val->val.string.val);
 	}
 	else
 	{
@@ -116,15 +121,14 @@ push_column(JsonbParseState **state, const char *name, Oid typid, Datum value, b
 		Jsonb	   *jb = value_to_jsonb(typid, value);
 
 		if (JB_ROOT_IS_SCALAR(jb))
-			JsonbExtractScalar(&jb->root, &val);
+			JsonbExtractScalar(&jb->root, val);
 		else
 		{
-			val.type = jbvBinary;
-			val.val.binary.data = &jb->root;
-			val.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+			val->type = jbvBinary;
+			val->val.binary.data = &jb->root;
+			val->val.binary.len = VARSIZE(jb) - VARHDRSZ;
 		}
 	}
-	pushJsonbValue(state, WJB_VALUE, &val);
 }
 
 static bool
@@ -138,43 +142,62 @@ is_ignored(char **ignore, int nignore, const char *name)
 	return false;
 }
 
+/* jsonb's order of object keys: shorter first, then bytewise */
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const JsonbValue *ka = &((const JsonbPair *) a)->key;
+	const JsonbValue *kb = &((const JsonbPair *) b)->key;
+
+	if (ka->val.string.len != kb->val.string.len)
+		return ka->val.string.len > kb->val.string.len ? 1 : -1;
+	return memcmp(ka->val.string.val, kb->val.string.val, ka->val.string.len);
+}
+
 /*
- * The columns of a row as a jsonb object; for an update, only the columns
- * whose value differs from the other image (changed_only)
+ * The given columns (attribute numbers) of a deformed row as a jsonb
+ * object.  Scalars only -- the usual case -- are built as one object value
+ * (column names are unique, so sorting them is all jsonb asks); nested
+ * values go through pushJsonbValue, which unpacks them.
  */
 static Jsonb *
-row_to_object(Relation rel, char **ignore, int nignore, HeapTuple tup, HeapTuple other,
-			  int *ncolumns)
+columns_object(TupleDesc desc, const AttrNumber *cols, int ncols,
+			   const Datum *values, const bool *nulls)
 {
-	TupleDesc	desc = RelationGetDescr(rel);
-	JsonbParseState *state = NULL;
-	JsonbValue *result;
+	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * Max(ncols, 1));
+	bool		nested = false;
+	JsonbValue	object;
 
-	*ncolumns = 0;
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (int i = 0; i < desc->natts; i++)
+	for (int i = 0; i < ncols; i++)
 	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		bool		isnull;
-		Datum		value;
+		Form_pg_attribute att = TupleDescAttr(desc, cols[i] - 1);
 
-		if (att->attisdropped || is_ignored(ignore, nignore, NameStr(att->attname)))
-			continue;
-		value = heap_getattr(tup, i + 1, desc, &isnull);
-		if (other != NULL)
-		{
-			bool		other_null;
-			Datum		other_value = heap_getattr(other, i + 1, desc, &other_null);
-
-			if (isnull == other_null &&
-				(isnull || datumIsEqual(value, other_value, att->attbyval, att->attlen)))
-				continue;
-		}
-		push_column(&state, NameStr(att->attname), att->atttypid, value, isnull);
-		(*ncolumns)++;
+		pairs[i].key.type = jbvString;
+		pairs[i].key.val.string.val = NameStr(att->attname);
+		pairs[i].key.val.string.len = strlen(NameStr(att->attname));
+		pairs[i].order = i;
+		column_value(att->atttypid, values[cols[i] - 1], nulls[cols[i] - 1], &pairs[i].value);
+		if (pairs[i].value.type == jbvBinary)
+			nested = true;
 	}
-	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbValueToJsonb(result);
+	if (nested)
+	{
+		JsonbParseState *state = NULL;
+
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		for (int i = 0; i < ncols; i++)
+		{
+			pushJsonbValue(&state, WJB_KEY, &pairs[i].key);
+			pushJsonbValue(&state, WJB_VALUE, &pairs[i].value);
+		}
+		return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	}
+	if (ncols > 1)
+		qsort(pairs, ncols, sizeof(JsonbPair), pair_cmp);
+	object.type = jbvObject;
+	object.val.object.nPairs = ncols;
+	object.val.object.pairs = pairs;
+	return JsonbValueToJsonb(&object);
 }
 
 /* the log table as we created it, found once per relcache state */
@@ -184,12 +207,18 @@ static const char *const activity_columns[ACTIVITY_NCOLS] = {
 	"old", "new", "reason", "xact"
 };
 
+#define MAX_ACTIVITY_INDEXES 8
+
 typedef struct ActivityTable
 {
 	Oid			relid;
 	bool		direct;			/* plain enough to insert into directly */
 	Oid			seqid;			/* activity_id's identity sequence */
 	AttrNumber	attnums[ACTIVITY_NCOLS];
+	int			nindexes;
+	Oid			indexes[MAX_ACTIVITY_INDEXES];
+	IndexInfo  *index_info[MAX_ACTIVITY_INDEXES];	/* in index_cxt */
+	MemoryContext index_cxt;
 } ActivityTable;
 
 static ActivityTable activity_table;
@@ -218,6 +247,11 @@ activity_relcache_callback(Datum arg, Oid relid)
 {
 	if (!OidIsValid(relid) || relid == activity_table.relid)
 		activity_table.relid = InvalidOid;
+	for (int i = 0; i < activity_table.nindexes; i++)
+	{
+		if (relid == activity_table.indexes[i])
+			activity_table.relid = InvalidOid;
+	}
 	for (int i = 0; i < nlogged_tables; i++)
 	{
 		if (!OidIsValid(relid) || logged_tables[i].relid == relid)
@@ -291,22 +325,15 @@ row_key(Relation rel, HeapTuple tup)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	LoggedTable *t = logged_table(rel);
-	JsonbParseState *state = NULL;
-	JsonbValue *result;
+	Datum	   *values;
+	bool	   *nulls;
 
 	if (t->nkeys < 0)
 		return NULL;
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (int i = 0; i < t->nkeys; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, t->keys[i] - 1);
-		bool		isnull;
-		Datum		value = heap_getattr(tup, t->keys[i], desc, &isnull);
-
-		push_column(&state, NameStr(att->attname), att->atttypid, value, isnull);
-	}
-	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbValueToJsonb(result);
+	values = palloc(sizeof(Datum) * desc->natts);
+	nulls = palloc(sizeof(bool) * desc->natts);
+	heap_deform_tuple(tup, desc, values, nulls);
+	return columns_object(desc, t->keys, t->nkeys, values, nulls);
 }
 
 /*
@@ -324,6 +351,7 @@ activity_table_describe(Relation rel)
 	ListCell   *lc;
 	int			nlive = 0;
 
+	activity_table.relid = InvalidOid;
 	activity_table.direct = true;
 	for (int i = 0; i < ACTIVITY_NCOLS; i++)
 	{
@@ -344,7 +372,24 @@ activity_table_describe(Relation rel)
 		activity_table.direct = false;
 	if (desc->constr && (desc->constr->num_check > 0))
 		activity_table.direct = false;
+	if (rel->rd_tableam != GetHeapamTableAmRoutine())
+		activity_table.direct = false;
+
+	/*
+	 * The indexes' descriptions, and what their access methods keep in them
+	 * (BRIN its opclass descriptor), last until the relcache entry of the
+	 * table or of one of the indexes changes (CREATE INDEX, DROP INDEX,
+	 * REINDEX and each stage of the CONCURRENTLY forms all cause one), so an
+	 * entry costs no catalog reads
+	 */
+	if (activity_table.index_cxt == NULL)
+		activity_table.index_cxt = AllocSetContextCreate(TopMemoryContext, "permissions activity indexes",
+														 ALLOCSET_SMALL_SIZES);
+	MemoryContextReset(activity_table.index_cxt);
+	activity_table.nindexes = 0;
 	indexes = RelationGetIndexList(rel);
+	if (list_length(indexes) > MAX_ACTIVITY_INDEXES)
+		activity_table.direct = false;
 	foreach(lc, indexes)
 	{
 		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
@@ -353,6 +398,18 @@ activity_table_describe(Relation rel)
 			!heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, NULL) ||
 			!index->rd_index->indimmediate || index->rd_index->indisexclusion)
 			activity_table.direct = false;
+		else if (activity_table.direct)
+		{
+			MemoryContext old = MemoryContextSwitchTo(activity_table.index_cxt);
+			IndexInfo  *info = BuildIndexInfo(index);
+
+			MemoryContextSwitchTo(old);
+			for (int k = 0; k < info->ii_NumIndexAttrs; k++)
+				if (info->ii_IndexAttrNumbers[k] <= 0)
+					activity_table.direct = false;
+			activity_table.indexes[activity_table.nindexes] = RelationGetRelid(index);
+			activity_table.index_info[activity_table.nindexes++] = info;
+		}
 		index_close(index, AccessShareLock);
 	}
 	list_free(indexes);
@@ -361,6 +418,37 @@ activity_table_describe(Relation rel)
 	if (!OidIsValid(activity_table.seqid))
 		activity_table.direct = false;
 	activity_table.relid = RelationGetRelid(rel);
+}
+
+/*
+ * Insert a log entry straight into the heap and its plain indexes, the way
+ * CatalogTupleInsert does, from the kept index descriptions
+ */
+static void
+activity_insert_direct(Relation rel, HeapTuple tup, Datum *row, bool *rownulls)
+{
+	heap_insert(rel, tup, GetCurrentCommandId(true), 0, NULL);
+	for (int i = 0; i < activity_table.nindexes; i++)
+	{
+		IndexInfo  *info = activity_table.index_info[i];
+		Relation	index;
+		Datum		values[INDEX_MAX_KEYS];
+		bool		isnull[INDEX_MAX_KEYS];
+
+		if (!info->ii_ReadyForInserts)
+			continue;
+		for (int k = 0; k < info->ii_NumIndexAttrs; k++)
+		{
+			values[k] = row[info->ii_IndexAttrNumbers[k] - 1];
+			isnull[k] = rownulls[info->ii_IndexAttrNumbers[k] - 1];
+		}
+		/* the lock stays until the transaction ends, as for any insert */
+		index = index_open(activity_table.indexes[i], RowExclusiveLock);
+		index_insert(index, values, isnull, &tup->t_self, rel,
+					 index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+					 false, info);
+		index_close(index, NoLock);
+	}
 }
 
 /*
@@ -537,7 +625,7 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 		SET_COL(10, FullTransactionIdGetDatum(GetTopFullTransactionId()));
 #undef SET_COL
 		tup = heap_form_tuple(desc, row, rownulls);
-		CatalogTupleInsert(rel, tup);
+		activity_insert_direct(rel, tup, row, rownulls);
 		heap_freetuple(tup);
 		table_close(rel, NoLock);
 		return;
@@ -555,23 +643,50 @@ bool
 perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *action,
 				  char **ignore, int nignore, const char *reason)
 {
-	const char *object = logged_table(rel)->object;
-	Jsonb	   *old = NULL;
-	Jsonb	   *new = NULL;
-	int			ncolumns;
+	LoggedTable *t = logged_table(rel);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			natts = desc->natts;
+	Datum	   *old_values = NULL;
+	Datum	   *new_values = NULL;
+	bool	   *old_nulls = NULL;
+	bool	   *new_nulls = NULL;
+	AttrNumber *cols = palloc(sizeof(AttrNumber) * Max(natts, 1));
+	int			ncols = 0;
+	Jsonb	   *key = NULL;
 
-	if (oldtup != NULL && newtup != NULL)
+	if (oldtup != NULL)
 	{
-		old = row_to_object(rel, ignore, nignore, oldtup, newtup, &ncolumns);
-		if (ncolumns == 0)
-			return false;
-		new = row_to_object(rel, ignore, nignore, newtup, oldtup, &ncolumns);
+		old_values = palloc(sizeof(Datum) * natts);
+		old_nulls = palloc(sizeof(bool) * natts);
+		heap_deform_tuple(oldtup, desc, old_values, old_nulls);
 	}
-	else if (oldtup != NULL)
-		old = row_to_object(rel, ignore, nignore, oldtup, NULL, &ncolumns);
-	else
-		new = row_to_object(rel, ignore, nignore, newtup, NULL, &ncolumns);
-	perm_activity_append(action, object, row_key(rel, newtup ? newtup : oldtup), old, new, reason);
+	if (newtup != NULL)
+	{
+		new_values = palloc(sizeof(Datum) * natts);
+		new_nulls = palloc(sizeof(bool) * natts);
+		heap_deform_tuple(newtup, desc, new_values, new_nulls);
+	}
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || is_ignored(ignore, nignore, NameStr(att->attname)))
+			continue;
+		/* an update logs only what changed */
+		if (oldtup != NULL && newtup != NULL && old_nulls[i] == new_nulls[i] &&
+			(old_nulls[i] || datumIsEqual(old_values[i], new_values[i], att->attbyval, att->attlen)))
+			continue;
+		cols[ncols++] = i + 1;
+	}
+	if (oldtup != NULL && newtup != NULL && ncols == 0)
+		return false;
+	if (t->nkeys >= 0)
+		key = columns_object(desc, t->keys, t->nkeys,
+							 newtup ? new_values : old_values, newtup ? new_nulls : old_nulls);
+	perm_activity_append(action, t->object, key,
+						 oldtup ? columns_object(desc, cols, ncols, old_values, old_nulls) : NULL,
+						 newtup ? columns_object(desc, cols, ncols, new_values, new_nulls) : NULL,
+						 reason);
 	return true;
 }
 

@@ -2,7 +2,7 @@
 # current version, and compare with a fresh install of the current version:
 # every object of the extension (functions with their bodies, settings and
 # privileges; tables with columns, defaults, constraints, indexes, triggers,
-# policies, row security and privileges; views; types and operators;
+# policies, row security and privileges; sequences; views; types and operators;
 # comments; the tables and sequences registered for pg_dump) must be the
 # same.  The data of 1.0 survives, the same checks give the same answers,
 # and what is new (approvals) works on the updated database.
@@ -63,6 +63,10 @@ pol AS (
 	SELECT p.tablename || ' ' || p.policyname || ' ' || p.permissive || ' ' || p.roles::text || ' ' || p.cmd || ' ' ||
 	       coalesce(p.qual, '') || ' ' || coalesce(p.with_check, '') AS what
 	  FROM pg_policies p WHERE p.schemaname = 'permissions'),
+seqs AS (
+	SELECT c.relname || ' ' || format_type(s.seqtypid, NULL) || ' ' || s.seqstart || ' ' || s.seqincrement || ' ' ||
+	       s.seqmax || ' ' || s.seqmin || ' ' || s.seqcache || ' ' || s.seqcycle AS what
+	  FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid WHERE c.relnamespace = 'permissions'::regnamespace),
 dumped AS (
 	SELECT 'dumped ' || c.relname AS what FROM ext, unnest(ext.extconfig) r JOIN pg_class c ON c.oid = r)
 SELECT string_agg(what, E'\n' ORDER BY what) FROM (
@@ -70,7 +74,7 @@ SELECT string_agg(what, E'\n' ORDER BY what) FROM (
 	UNION ALL SELECT 'relation ' || what FROM rels UNION ALL SELECT 'column ' || what FROM cols
 	UNION ALL SELECT 'constraint ' || what FROM cons UNION ALL SELECT 'index ' || what FROM idx
 	UNION ALL SELECT 'trigger ' || what FROM trg UNION ALL SELECT 'policy ' || what FROM pol
-	UNION ALL SELECT what FROM dumped) s
+	UNION ALL SELECT 'sequence ' || what FROM seqs UNION ALL SELECT what FROM dumped) s
 };
 
 # 1.0, with a model, protected / tracked / locked data, history and alerts

@@ -12,6 +12,14 @@
 CREATE INDEX users_role ON permissions.users (role);
 CREATE INDEX memberships_role ON permissions.memberships (role);
 
+-- the log keeps one BRIN index and takes ids 32 at a time (07_activity.sql):
+-- a unique and an (object, at) btree cost every tracked change more than
+-- the rest of the entry; recreate the latter if you search by table
+ALTER TABLE permissions.activity DROP CONSTRAINT activity_pkey;
+DROP INDEX permissions.activity_object_at;
+ALTER TABLE permissions.activity ALTER COLUMN activity_id SET CACHE 32;
+CREATE INDEX activity_id_at ON permissions.activity USING brin (activity_id, at);
+
 -- one table/column check shared by the installers (07_activity.sql)
 -- the checks every installer makes of its table and columns (internal):
 -- a table (plain or partitioned) and columns that exist; NULL columns are
