@@ -279,21 +279,22 @@ describe_table(Oid relid, DocTable *t)
 /*
  * The document's key as jsonb, like the activity log's row keys
  */
+static void json_pair(JsonbParseState **s, const char *key, const char *value);
+static void json_numeric(JsonbParseState **s, const char *key, Numeric value);
+static Jsonb *json_done(JsonbParseState **s);
+
 static Jsonb *
 doc_key(const DocTable *t, const char *doc_id)
 {
-	StringInfoData s;
+	JsonbParseState *s = NULL;
 
-	initStringInfo(&s);
-	appendStringInfoChar(&s, '{');
-	escape_json(&s, t->pk_col);
-	appendStringInfoString(&s, ": ");
 	if (t->pk_type == INT2OID || t->pk_type == INT4OID || t->pk_type == INT8OID)
-		appendStringInfoString(&s, doc_id);
+		json_numeric(&s, t->pk_col, DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(doc_id),
+																		  ObjectIdGetDatum(InvalidOid),
+																		  Int32GetDatum(-1))));
 	else
-		escape_json(&s, doc_id);
-	appendStringInfoChar(&s, '}');
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
+		json_pair(&s, t->pk_col, doc_id);
+	return json_done(&s);
 }
 
 /* ---------------------------------------------------------------------
@@ -907,44 +908,71 @@ eligible_callback(PermUser *u, void *arg)
  */
 
 static void
-json_pair(StringInfo s, const char *key, const char *value)
+json_key(JsonbParseState **s, const char *key)
 {
-	if (s->len > 1)
-		appendStringInfoString(s, ", ");
-	escape_json(s, key);
-	appendStringInfoString(s, ": ");
+	JsonbValue	k;
+
+	if (*s == NULL)
+		pushJsonbValue(s, WJB_BEGIN_OBJECT, NULL);
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	pushJsonbValue(s, WJB_KEY, &k);
+}
+
+/* a string member, or null */
+static void
+json_pair(JsonbParseState **s, const char *key, const char *value)
+{
+	JsonbValue	v;
+
+	json_key(s, key);
 	if (value == NULL)
-		appendStringInfoString(s, "null");
+		v.type = jbvNull;
 	else
-		escape_json(s, value);
+	{
+		v.type = jbvString;
+		v.val.string.val = (char *) value;
+		v.val.string.len = strlen(value);
+	}
+	pushJsonbValue(s, WJB_VALUE, &v);
 }
 
 static void
-json_raw(StringInfo s, const char *key, const char *raw)
+json_numeric(JsonbParseState **s, const char *key, Numeric value)
 {
-	if (s->len > 1)
-		appendStringInfoString(s, ", ");
-	escape_json(s, key);
-	appendStringInfo(s, ": %s", raw);
+	JsonbValue	v;
+
+	json_key(s, key);
+	v.type = jbvNumeric;
+	v.val.numeric = value;
+	pushJsonbValue(s, WJB_VALUE, &v);
 }
 
+static void
+json_int(JsonbParseState **s, const char *key, int64 value)
+{
+	json_numeric(s, key, int64_to_numeric(value));
+}
+
+/* the object, built member by member (no JSON text is parsed) */
 static Jsonb *
-json_done(StringInfo s)
+json_done(JsonbParseState **s)
 {
-	appendStringInfoChar(s, '}');
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s->data)));
+	if (*s == NULL)
+		pushJsonbValue(s, WJB_BEGIN_OBJECT, NULL);
+	return JsonbValueToJsonb(pushJsonbValue(s, WJB_END_OBJECT, NULL));
 }
 
 static void
-json_start(StringInfo s, const Request *r, const DocTable *t)
+json_start(JsonbParseState **s, const Request *r, const DocTable *t)
 {
-	initStringInfo(s);
-	appendStringInfoChar(s, '{');
-	json_raw(s, "request_id", psprintf(INT64_FORMAT, r->id));
+	*s = NULL;
+	json_int(s, "request_id", r->id);
 	json_pair(s, "table", t->qualname);
 	json_pair(s, "doc_type", r->doc_type);
 	json_pair(s, "doc_id", r->doc_id);
-	json_raw(s, "amount", DatumGetCString(DirectFunctionCall1(numeric_out, r->amount)));
+	json_numeric(s, "amount", DatumGetNumeric(r->amount));
 }
 
 /*
@@ -955,10 +983,10 @@ notify_approvers(const PermModel *m, const Request *r, const DocTable *t, const 
 				 const Decided *decided)
 {
 	Eligibility e = {m, r, rule, decided, self_approval_allowed(m)};
-	StringInfoData p;
+	JsonbParseState *p = NULL;
 
 	json_start(&p, r, t);
-	json_raw(&p, "level", psprintf("%d", rule->level));
+	json_int(&p, "level", rule->level);
 	json_pair(&p, "requested_by", r->requested_by);
 	(void) perm_notify_users(rule->action, eligible_callback, &e, "approval_requested", t->qualname,
 							 r->doc_id, json_done(&p));
@@ -1008,7 +1036,7 @@ request_spi(void *arg)
 	bool		isnull;
 	Request		r;
 	Decided		none = {0, NULL, NULL};
-	StringInfoData p;
+	JsonbParseState *p = NULL;
 
 	memset(&r, 0, sizeof(r));
 	values[0] = ObjectIdGetDatum(c->t->relid);
@@ -1051,7 +1079,10 @@ request_spi(void *arg)
 	r.owner_id = c->d->owner_id;
 
 	json_start(&p, &r, c->t);
-	json_raw(&p, "level", nrules > 0 ? psprintf("%d", rules[0].level) : "null");
+	if (nrules > 0)
+		json_int(&p, "level", rules[0].level);
+	else
+		json_pair(&p, "level", NULL);
 	json_pair(&p, "state", nrules > 0 ? "pending" : "approved");
 	json_pair(&p, "note", c->note);
 	perm_activity_append("request", c->t->qualname, doc_key(c->t, c->d->doc_id), NULL,
@@ -1178,7 +1209,7 @@ decide_spi(void *arg)
 	const Rule *next = NULL;
 	Eligibility e;
 	StringInfoData why;
-	StringInfoData p;
+	JsonbParseState *p = NULL;
 	Oid			argtypes[7] = {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
 	Datum		values[7];
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
@@ -1280,7 +1311,7 @@ decide_spi(void *arg)
 		set_status(&t, r.doc_id, state);
 
 	json_start(&p, &r, &t);
-	json_raw(&p, "level", psprintf("%d", rule->level));
+	json_int(&p, "level", rule->level);
 	json_pair(&p, "state", state);
 	json_pair(&p, "comment", c->comment);
 	perm_activity_append(c->approve ? "approve" : "deny", t.qualname, doc_key(&t, r.doc_id), NULL,
@@ -1487,11 +1518,11 @@ withdraw_spi(void *arg)
 		elog(ERROR, "could not withdraw an approval request");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		StringInfoData p;
+		JsonbParseState *p = NULL;
+		bool		isnull;
 
-		initStringInfo(&p);
-		appendStringInfoChar(&p, '{');
-		json_raw(&p, "request_id", SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+		json_int(&p, "request_id", DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+															   SPI_tuptable->tupdesc, 1, &isnull)));
 		json_pair(&p, "state", "withdrawn");
 		json_pair(&p, "by", w->how);
 		perm_activity_append("withdraw", w->qualname, w->key, NULL, json_done(&p),
