@@ -94,6 +94,34 @@ SELECT permissions.run_due_alerts();
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 
+-- a user's notifications go with the user, renamed or deleted, though the
+-- table declares no foreign key (the writer locks the users it notifies)
+SELECT user_id, count(*) FROM permissions.notifications GROUP BY 1 ORDER BY 1;
+UPDATE permissions.users SET user_id = 'al2' WHERE user_id = 'al';
+SELECT user_id, count(*) FROM permissions.notifications GROUP BY 1 ORDER BY 1;
+SET ROLE regress_notify_app;
+SET permissions.user_id = 'al2';
+SELECT count(*) AS renamed_user_reads FROM permissions.notifications;
+RESET permissions.user_id;
+RESET ROLE;
+UPDATE permissions.users SET user_id = 'al' WHERE user_id = 'al2';
+BEGIN;
+DELETE FROM permissions.users WHERE user_id = 'cy';
+SELECT user_id, count(*) FROM permissions.notifications GROUP BY 1 ORDER BY 1;
+ROLLBACK;
+
+-- a notifications table changed by the DBA (a column with a default) is
+-- still written, through SQL, which fills the default
+ALTER TABLE permissions.notifications ADD COLUMN site text DEFAULT 'main';
+UPDATE stock SET qty = 10 WHERE location_id = 1;
+UPDATE stock SET qty = 1 WHERE location_id = 1;
+SELECT user_id, kind, site FROM permissions.notifications ORDER BY notification_id DESC LIMIT 1;
+ALTER TABLE permissions.notifications DROP COLUMN site;
+UPDATE stock SET qty = 10 WHERE location_id = 1;
+UPDATE stock SET qty = 1 WHERE location_id = 1;
+SELECT user_id, kind FROM permissions.notifications ORDER BY notification_id DESC LIMIT 1;
+DELETE FROM permissions.notifications WHERE notification_id > (SELECT max(notification_id) - 2 FROM permissions.notifications);
+
 -- the rules are config: logged, and removable
 SELECT action, object FROM permissions.activity WHERE object = 'permissions.alert_rules' ORDER BY activity_id;
 SELECT permissions.drop_alert(rule_id) FROM permissions.alert_rules WHERE kind = 'low_stock';
@@ -103,6 +131,9 @@ SELECT count(*) AS low_stock_after_drop FROM permissions.notifications WHERE kin
 SELECT count(*) AS alert_triggers_left FROM pg_trigger WHERE tgrelid = 'stock'::regclass AND tgname LIKE 'permissions_alert%';
 
 SELECT permissions.drop_alert(rule_id) FROM permissions.alert_rules;
+-- ... and truncated
+TRUNCATE permissions.users CASCADE;
+SELECT count(*) AS after_truncate FROM permissions.notifications;
 DROP TABLE stock, po;
 REVOKE SET ON PARAMETER permissions.user_id FROM regress_notify_app;
 DROP ROLE regress_notify_app;

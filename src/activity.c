@@ -207,21 +207,7 @@ static const char *const activity_columns[ACTIVITY_NCOLS] = {
 	"old", "new", "reason", "xact"
 };
 
-#define MAX_ACTIVITY_INDEXES 8
-
-typedef struct ActivityTable
-{
-	Oid			relid;
-	bool		direct;			/* plain enough to insert into directly */
-	Oid			seqid;			/* activity_id's identity sequence */
-	AttrNumber	attnums[ACTIVITY_NCOLS];
-	int			nindexes;
-	Oid			indexes[MAX_ACTIVITY_INDEXES];
-	IndexInfo  *index_info[MAX_ACTIVITY_INDEXES];	/* in index_cxt */
-	MemoryContext index_cxt;
-} ActivityTable;
-
-static ActivityTable activity_table;
+static PermDirectTable activity_table = {"activity", ACTIVITY_NCOLS, activity_columns};
 
 /* per logged table: its name and primary key columns, until its relcache entry changes */
 #define MAX_LOGGED_TABLES 16
@@ -245,13 +231,6 @@ static NameData role_name;
 static void
 activity_relcache_callback(Datum arg, Oid relid)
 {
-	if (!OidIsValid(relid) || relid == activity_table.relid)
-		activity_table.relid = InvalidOid;
-	for (int i = 0; i < activity_table.nindexes; i++)
-	{
-		if (relid == activity_table.indexes[i])
-			activity_table.relid = InvalidOid;
-	}
 	for (int i = 0; i < nlogged_tables; i++)
 	{
 		if (!OidIsValid(relid) || logged_tables[i].relid == relid)
@@ -334,121 +313,6 @@ row_key(Relation rel, HeapTuple tup)
 	nulls = palloc(sizeof(bool) * desc->natts);
 	heap_deform_tuple(tup, desc, values, nulls);
 	return columns_object(desc, t->keys, t->nkeys, values, nulls);
-}
-
-/*
- * Can entries be written straight into the heap and indexes?  Only while
- * the table is exactly as the extension made it: every column known, plain
- * indexes, no insert triggers, no CHECK constraints.  Otherwise (a DBA
- * added an expression index, a column with a default, a trigger) entries
- * go through SPI, which honours all of that.
- */
-static void
-activity_table_describe(Relation rel)
-{
-	TupleDesc	desc = RelationGetDescr(rel);
-	List	   *indexes;
-	ListCell   *lc;
-	int			nlive = 0;
-
-	activity_table.relid = InvalidOid;
-	activity_table.direct = true;
-	for (int i = 0; i < ACTIVITY_NCOLS; i++)
-	{
-		activity_table.attnums[i] = attnameAttNum(rel, activity_columns[i], false);
-		if (activity_table.attnums[i] <= 0)
-			activity_table.direct = false;
-	}
-	for (int i = 0; i < desc->natts; i++)
-		if (!TupleDescAttr(desc, i)->attisdropped)
-			nlive++;
-	if (nlive != ACTIVITY_NCOLS)
-		activity_table.direct = false;
-	if (rel->trigdesc && (rel->trigdesc->trig_insert_before_row ||
-						  rel->trigdesc->trig_insert_after_row ||
-						  rel->trigdesc->trig_insert_instead_row ||
-						  rel->trigdesc->trig_insert_before_statement ||
-						  rel->trigdesc->trig_insert_after_statement))
-		activity_table.direct = false;
-	if (desc->constr && (desc->constr->num_check > 0))
-		activity_table.direct = false;
-	if (rel->rd_tableam != GetHeapamTableAmRoutine())
-		activity_table.direct = false;
-
-	/*
-	 * The indexes' descriptions, and what their access methods keep in them
-	 * (BRIN its opclass descriptor), last until the relcache entry of the
-	 * table or of one of the indexes changes (CREATE INDEX, DROP INDEX,
-	 * REINDEX and each stage of the CONCURRENTLY forms all cause one), so an
-	 * entry costs no catalog reads
-	 */
-	if (activity_table.index_cxt == NULL)
-		activity_table.index_cxt = AllocSetContextCreate(TopMemoryContext, "permissions activity indexes",
-														 ALLOCSET_SMALL_SIZES);
-	MemoryContextReset(activity_table.index_cxt);
-	activity_table.nindexes = 0;
-	indexes = RelationGetIndexList(rel);
-	if (list_length(indexes) > MAX_ACTIVITY_INDEXES)
-		activity_table.direct = false;
-	foreach(lc, indexes)
-	{
-		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
-
-		if (!heap_attisnull(index->rd_indextuple, Anum_pg_index_indexprs, NULL) ||
-			!heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, NULL) ||
-			!index->rd_index->indimmediate || index->rd_index->indisexclusion)
-			activity_table.direct = false;
-		else if (activity_table.direct)
-		{
-			MemoryContext old = MemoryContextSwitchTo(activity_table.index_cxt);
-			IndexInfo  *info = BuildIndexInfo(index);
-
-			MemoryContextSwitchTo(old);
-			for (int k = 0; k < info->ii_NumIndexAttrs; k++)
-				if (info->ii_IndexAttrNumbers[k] <= 0)
-					activity_table.direct = false;
-			activity_table.indexes[activity_table.nindexes] = RelationGetRelid(index);
-			activity_table.index_info[activity_table.nindexes++] = info;
-		}
-		index_close(index, AccessShareLock);
-	}
-	list_free(indexes);
-	activity_table.seqid = activity_table.direct ?
-		getIdentitySequence(RelationGetRelid(rel), activity_table.attnums[0], true) : InvalidOid;
-	if (!OidIsValid(activity_table.seqid))
-		activity_table.direct = false;
-	activity_table.relid = RelationGetRelid(rel);
-}
-
-/*
- * Insert a log entry straight into the heap and its plain indexes, the way
- * CatalogTupleInsert does, from the kept index descriptions
- */
-static void
-activity_insert_direct(Relation rel, HeapTuple tup, Datum *row, bool *rownulls)
-{
-	heap_insert(rel, tup, GetCurrentCommandId(true), 0, NULL);
-	for (int i = 0; i < activity_table.nindexes; i++)
-	{
-		IndexInfo  *info = activity_table.index_info[i];
-		Relation	index;
-		Datum		values[INDEX_MAX_KEYS];
-		bool		isnull[INDEX_MAX_KEYS];
-
-		if (!info->ii_ReadyForInserts)
-			continue;
-		for (int k = 0; k < info->ii_NumIndexAttrs; k++)
-		{
-			values[k] = row[info->ii_IndexAttrNumbers[k] - 1];
-			isnull[k] = rownulls[info->ii_IndexAttrNumbers[k] - 1];
-		}
-		/* the lock stays until the transaction ends, as for any insert */
-		index = index_open(activity_table.indexes[i], RowExclusiveLock);
-		index_insert(index, values, isnull, &tup->t_self, rel,
-					 index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
-					 false, info);
-		index_close(index, NoLock);
-	}
 }
 
 /*
@@ -571,7 +435,6 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	PermUser   *u = perm_attributed_user();
 	Oid			roleid = OidIsValid(outer_role) ? outer_role : GetUserId();
 	NameData	role;
-	Oid			relid;
 	Relation	rel;
 
 	if (role_name_oid != roleid)
@@ -597,36 +460,23 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	values[7] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
 	nulls[7] = reason ? ' ' : 'n';
 
-	relid = activity_table.relid;
-	if (!OidIsValid(relid))
-		relid = get_relname_relid("activity", get_namespace_oid("permissions", false));
-	rel = table_open(relid, RowExclusiveLock);
-	if (activity_table.relid != relid)
-		activity_table_describe(rel);
-
+	rel = perm_direct_open(&activity_table);
 	if (activity_table.direct)
 	{
 		/* straight into the heap and its plain indexes: no privileges, no RLS */
-		TupleDesc	desc = RelationGetDescr(rel);
-		Datum	   *row = palloc0(sizeof(Datum) * desc->natts);
-		bool	   *rownulls = palloc(sizeof(bool) * desc->natts);
-		HeapTuple	tup;
+		Datum		row[ACTIVITY_NCOLS];
+		bool		rownulls[ACTIVITY_NCOLS];
 
-		for (int i = 0; i < desc->natts; i++)
-			rownulls[i] = true;
-#define SET_COL(n, v) (row[activity_table.attnums[n] - 1] = (v), rownulls[activity_table.attnums[n] - 1] = false)
-		SET_COL(0, Int64GetDatum(nextval_internal(activity_table.seqid, false)));
-		SET_COL(1, TimestampTzGetDatum(GetCurrentTimestamp()));
+		row[1] = TimestampTzGetDatum(GetCurrentTimestamp());
+		rownulls[1] = false;
 		for (int i = 0; i < 8; i++)
 		{
-			if (nulls[i] == ' ')
-				SET_COL(i + 2, values[i]);
+			row[i + 2] = values[i];
+			rownulls[i + 2] = nulls[i] != ' ';
 		}
-		SET_COL(10, FullTransactionIdGetDatum(GetTopFullTransactionId()));
-#undef SET_COL
-		tup = heap_form_tuple(desc, row, rownulls);
-		activity_insert_direct(rel, tup, row, rownulls);
-		heap_freetuple(tup);
+		row[10] = FullTransactionIdGetDatum(GetTopFullTransactionId());
+		rownulls[10] = false;
+		(void) perm_direct_insert(&activity_table, rel, row, rownulls);
 		table_close(rel, NoLock);
 		return;
 	}

@@ -20,5 +20,6 @@ _PG_init(void)
 	perm_identity_init();
 	perm_cache_init();
 	perm_activity_init();
+	perm_direct_init();
 	MarkGUCPrefixReserved("permissions");
 }

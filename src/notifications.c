@@ -17,7 +17,17 @@
  */
 #include "permissions.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "executor/tuptable.h"
+#include "utils/fmgroids.h"
+#include "utils/timestamp.h"
+#include "utils/xid8.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "commands/trigger.h"
@@ -25,12 +35,15 @@
 #include "nodes/parsenodes.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
+#include "access/xact.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(permissions_alert_trigger);
 PG_FUNCTION_INFO_V1(permissions_notify_eligible);
+PG_FUNCTION_INFO_V1(permissions_notifications_follow_user);
 
 typedef struct NotifyArgs
 {
@@ -120,12 +133,185 @@ notify_eligible_spi(void *arg)
 									a->payload);
 }
 
+/* permissions.notifications as created, for direct writes */
+#define NOTIFICATION_NCOLS 9
+static const char *const notification_columns[NOTIFICATION_NCOLS] = {
+	"notification_id", "user_id", "kind", "subject", "subject_id", "payload",
+	"created_at", "read_at", "xact"
+};
+static PermDirectTable notifications_table = {"notifications", NOTIFICATION_NCOLS, notification_columns};
+
+/*
+ * Look up one row of rel by equality on its primary key's first column
+ * (text) -- users by user_id, subscriptions by (user_id, kind); the tid of
+ * the row visible in snapshot, false when there is none
+ */
+static bool
+find_by_key(Relation rel, const char *const *cols, Datum *keys, int nkeys, Snapshot snapshot,
+			ItemPointer tid, bool *enabled)
+{
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	ScanKeyData skey[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	if (!OidIsValid(pk))
+		elog(ERROR, "relation \"%s\" has no primary key", RelationGetRelationName(rel));
+	for (int i = 0; i < nkeys; i++)
+	{
+		AttrNumber	att = perm_column_number(rel, cols[i], NULL);
+
+		ScanKeyInit(&skey[i], att, BTEqualStrategyNumber, F_TEXTEQ, keys[i]);
+		skey[i].sk_collation = TupleDescAttr(RelationGetDescr(rel), att - 1)->attcollation;
+	}
+	scan = systable_beginscan(rel, pk, true, snapshot, nkeys, skey);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		found = true;
+		if (tid)
+			*tid = tup->t_self;
+		if (enabled)
+		{
+			bool		isnull;
+			Datum		v = heap_getattr(tup, perm_column_number(rel, "enabled", NULL),
+										 RelationGetDescr(rel), &isnull);
+
+			*enabled = isnull || DatumGetBool(v);
+		}
+	}
+	systable_endscan(scan);
+	return found;
+}
+
+/*
+ * Lock a user's row FOR KEY SHARE, as a foreign key check (or SELECT ...
+ * FOR KEY SHARE) would: waits for a transaction changing it; false when
+ * the user is gone or renamed meanwhile (READ COMMITTED), a serialization
+ * error when that happened after the snapshot (REPEATABLE READ and up)
+ */
+static bool
+lock_user(Relation users, Datum user_id, Snapshot snapshot, TupleTableSlot *slot)
+{
+	static const char *const cols[] = {"user_id"};
+	ItemPointerData tid;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	int			flags = TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS;
+
+	if (!find_by_key(users, cols, &user_id, 1, snapshot, &tid, NULL))
+		return false;
+	if (!IsolationUsesXactSnapshot())
+		flags |= TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
+	result = table_tuple_lock(users, &tid, snapshot, slot, GetCurrentCommandId(true),
+							  LockTupleKeyShare, LockWaitBlock, flags, &tmfd);
+	switch (result)
+	{
+		case TM_Ok:
+			if (tmfd.traversed)
+			{
+				/* changed meanwhile: still this user? */
+				bool		isnull;
+				Datum		now = slot_getattr(slot, perm_column_number(users, "user_id", NULL), &isnull);
+
+				return !isnull && DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, now, user_id));
+			}
+			return true;
+		case TM_SelfModified:
+			/* changed by this very command: as SELECT ... FOR KEY SHARE, skip it */
+			return false;
+		case TM_Deleted:
+		case TM_Updated:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent %s",
+								result == TM_Deleted ? "delete" : "update")));
+			return false;
+		default:
+			elog(ERROR, "unexpected result %d locking a user", (int) result);
+	}
+	return false;
+}
+
+/*
+ * notify_users_spi without SQL, while permissions.notifications is as the
+ * extension made it; -1 when it is not (the caller then uses SQL)
+ */
+static int
+notify_users_direct(Datum *user_ids, int nusers, const char *kind, const char *subject,
+					const char *subject_id, Jsonb *payload)
+{
+	static const char *const sub_cols[] = {"user_id", "kind"};
+	Relation	rel = perm_direct_open(&notifications_table);
+	Relation	users;
+	Relation	subs;
+	Snapshot	snapshot;
+	TupleTableSlot *slot;
+	Datum		kind_text = CStringGetTextDatum(kind);
+	int			sent = 0;
+
+	if (!notifications_table.direct)
+	{
+		table_close(rel, NoLock);
+		return -1;
+	}
+	/* the locks SELECT ... FOR KEY SHARE and a plain read take */
+	users = table_open(get_relname_relid("users", RelationGetNamespace(rel)), RowShareLock);
+	subs = table_open(get_relname_relid("subscriptions", RelationGetNamespace(rel)), AccessShareLock);
+	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	slot = table_slot_create(users, NULL);
+	for (int i = 0; i < nusers; i++)
+	{
+		Datum		sub_keys[2] = {user_ids[i], kind_text};
+		bool		enabled;
+		Datum		values[NOTIFICATION_NCOLS];
+		bool		nulls[NOTIFICATION_NCOLS];
+		int64		id;
+
+		/* muted this kind? */
+		if (find_by_key(subs, sub_cols, sub_keys, 2, snapshot, NULL, &enabled) && !enabled)
+			continue;
+		if (!lock_user(users, user_ids[i], snapshot, slot))
+			continue;
+		memset(nulls, false, sizeof(nulls));
+		values[1] = user_ids[i];
+		values[2] = kind_text;
+		values[3] = subject ? CStringGetTextDatum(subject) : (Datum) 0;
+		nulls[3] = subject == NULL;
+		values[4] = subject_id ? CStringGetTextDatum(subject_id) : (Datum) 0;
+		nulls[4] = subject_id == NULL;
+		values[5] = PointerGetDatum(payload);
+		nulls[5] = payload == NULL;
+		values[6] = TimestampTzGetDatum(GetCurrentTimestamp());
+		nulls[7] = true;
+		values[8] = FullTransactionIdGetDatum(GetTopFullTransactionId());
+		id = perm_direct_insert(&notifications_table, rel, values, nulls);
+		announce(id, TextDatumGetCString(user_ids[i]), kind);
+		sent++;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	UnregisterSnapshot(snapshot);
+	table_close(subs, NoLock);
+	table_close(users, NoLock);
+	table_close(rel, NoLock);
+	return sent;
+}
+
 static SPIPlanPtr insert_plan = NULL;
 
 /*
  * Write one notification to each of users (SPI connected, as the owner),
- * except to those who muted the kind, and announce each; returns how many
- * were written
+ * except to those who muted the kind or no longer exist, and announce
+ * each; returns how many were written.  Directly (notify_users_direct)
+ * while the table is as the extension made it, else by one statement.
+ *
+ * Either way each user's row is locked FOR KEY SHARE, as a foreign key
+ * check would lock it: the user cannot be deleted or renamed until this
+ * transaction ends, and then takes the notification along (see
+ * permissions_notifications_follow_user).  The table declares no foreign
+ * key: its check of every row would cost more than the notification.
  */
 static int
 notify_users_spi(Datum *user_ids, int nusers, const char *kind, const char *subject,
@@ -135,6 +321,10 @@ notify_users_spi(Datum *user_ids, int nusers, const char *kind, const char *subj
 	Datum		values[5];
 	char		nulls[5];
 	uint64		n;
+	int			sent = notify_users_direct(user_ids, nusers, kind, subject, subject_id, payload);
+
+	if (sent >= 0)
+		return sent;
 
 	values[0] = PointerGetDatum(construct_array(user_ids, nusers, TEXTOID, -1, false, TYPALIGN_INT));
 	nulls[0] = ' ';
@@ -150,10 +340,13 @@ notify_users_spi(Datum *user_ids, int nusers, const char *kind, const char *subj
 	{
 		SPIPlanPtr	plan = SPI_prepare_cursor(
 											  "INSERT INTO permissions.notifications (user_id, kind, subject, subject_id, payload)"
-											  " SELECT t.user_id, $2, $3, $4, $5"
-											  "   FROM pg_catalog.unnest($1) WITH ORDINALITY AS t (user_id, n)"
+											  " SELECT u.user_id, $2, $3, $4, $5"
+											  "   FROM pg_catalog.unnest($1) WITH ORDINALITY AS t (user_id, n),"
+											  "   LATERAL (SELECT u.user_id FROM permissions.users u"
+											  "    WHERE u.user_id OPERATOR(pg_catalog.=) (t.user_id COLLATE \"C\")"
+											  "    FOR KEY SHARE) u"
 											  "  WHERE NOT EXISTS (SELECT FROM permissions.subscriptions s"
-											  "   WHERE s.user_id OPERATOR(pg_catalog.=) t.user_id"
+											  "   WHERE s.user_id OPERATOR(pg_catalog.=) u.user_id"
 											  "     AND s.kind OPERATOR(pg_catalog.=) $2 AND NOT s.enabled)"
 											  "  ORDER BY t.n"
 											  " RETURNING notification_id, user_id",
@@ -327,5 +520,92 @@ permissions_alert_trigger(PG_FUNCTION_ARGS)
 								object, key,
 								DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 																   CStringGetDatum(payload.data))));
+	return PointerGetDatum(NULL);
+}
+
+typedef struct FollowArgs
+{
+	const char *sql;
+	int			nargs;
+	Datum		values[2];
+} FollowArgs;
+
+static void
+follow_spi(void *arg)
+{
+	FollowArgs *f = (FollowArgs *) arg;
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	SPIPlanPtr	plan = SPI_prepare(f->sql, f->nargs, types);
+	Snapshot	test = InvalidSnapshot;
+	Snapshot	crosscheck = InvalidSnapshot;
+
+	if (plan == NULL)
+		elog(ERROR, "could not prepare \"%s\"", f->sql);
+
+	/*
+	 * As a foreign key's cascade looks: under REPEATABLE READ and
+	 * SERIALIZABLE at the latest snapshot, failing with a serialization
+	 * error on a row the transaction's own snapshot cannot see
+	 */
+	if (IsolationUsesXactSnapshot())
+	{
+		CommandCounterIncrement();
+		test = GetLatestSnapshot();
+		crosscheck = GetTransactionSnapshot();
+	}
+	if (SPI_execute_snapshot(plan, f->values, NULL, test, crosscheck, false, false, 0) < 0)
+		elog(ERROR, "could not run \"%s\"", f->sql);
+}
+
+/*
+ * permissions.users AFTER DELETE OR UPDATE OF user_id (per row) and AFTER
+ * TRUNCATE (per statement): a user's notifications go with the user, as
+ * ON DELETE / ON UPDATE CASCADE would take them.  Written as the owner:
+ * the policies let others touch only their own notifications.
+ */
+Datum
+permissions_notifications_follow_user(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	FollowArgs	f;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function permissions.notifications_follow_user must be fired AFTER a change of permissions.users")));
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+	{
+		f.sql = "DELETE FROM permissions.notifications";
+		f.nargs = 0;
+	}
+	else
+	{
+		Relation	rel = trigdata->tg_relation;
+		AttrNumber	attnum = perm_column_number(rel, "user_id", NULL);
+		bool		isnull;
+
+		if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+			return PointerGetDatum(NULL);
+		f.values[0] = heap_getattr(trigdata->tg_trigtuple, attnum, RelationGetDescr(rel), &isnull);
+		if (isnull)
+			return PointerGetDatum(NULL);
+		if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		{
+			f.sql = "DELETE FROM permissions.notifications WHERE user_id OPERATOR(pg_catalog.=) $1";
+			f.nargs = 1;
+		}
+		else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		{
+			f.values[1] = heap_getattr(trigdata->tg_newtuple, attnum, RelationGetDescr(rel), &isnull);
+			if (isnull || DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID,
+																	   f.values[0], f.values[1])))
+				return PointerGetDatum(NULL);
+			f.sql = "UPDATE permissions.notifications SET user_id = $2 WHERE user_id OPERATOR(pg_catalog.=) $1";
+			f.nargs = 2;
+		}
+		else
+			return PointerGetDatum(NULL);
+	}
+	perm_as_owner(follow_spi, &f);
 	return PointerGetDatum(NULL);
 }

@@ -284,6 +284,35 @@ extern const char *perm_reason_text(const char *why);
 extern ArrayType *perm_locations_array(const int64 *locations, int n);
 
 /* ---------------------------------------------------------------------
+ * direct.c -- the extension's append-only tables written without SQL
+ * ---------------------------------------------------------------------
+ */
+#define PERM_DIRECT_MAX_COLS 16
+#define PERM_DIRECT_MAX_INDEXES 8
+
+typedef struct PermDirectTable
+{
+	/* given: permissions.<name>, its columns as created, the identity first */
+	const char *name;
+	int			ncols;
+	const char *const *columns;
+	/* found: kept until the relcache entry of the table or an index changes */
+	bool		registered;
+	Oid			relid;
+	bool		direct;			/* plain enough to write directly */
+	Oid			seqid;			/* the identity's sequence */
+	AttrNumber	attnums[PERM_DIRECT_MAX_COLS];
+	int			nindexes;
+	Oid			indexes[PERM_DIRECT_MAX_INDEXES];
+	struct IndexInfo *index_info[PERM_DIRECT_MAX_INDEXES];
+	MemoryContext cxt;
+} PermDirectTable;
+
+extern void perm_direct_init(void);
+extern Relation perm_direct_open(PermDirectTable *d);
+extern int64 perm_direct_insert(PermDirectTable *d, Relation rel, Datum *values, bool *nulls);
+
+/* ---------------------------------------------------------------------
  * activity.c -- the activity log
  * ---------------------------------------------------------------------
  */

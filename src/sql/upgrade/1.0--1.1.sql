@@ -20,6 +20,20 @@ DROP INDEX permissions.activity_object_at;
 ALTER TABLE permissions.activity ALTER COLUMN activity_id SET CACHE 32;
 CREATE INDEX activity_id_at ON permissions.activity USING brin (activity_id, at);
 
+-- notifications: no foreign key; users are locked by the writer, and a
+-- trigger on users takes their notifications along (09_notifications.sql)
+ALTER TABLE permissions.notifications DROP CONSTRAINT notifications_user_id_fkey;
+-- A user's notifications go with the user (deleted, renamed, truncated), as
+-- a foreign key's ON DELETE / ON UPDATE CASCADE would take them; the writer
+-- locks each user it notifies FOR KEY SHARE itself, which costs less than
+-- a foreign key's check of every row
+CREATE FUNCTION permissions.notifications_follow_user() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'permissions_notifications_follow_user' LANGUAGE C;
+CREATE TRIGGER notifications_follow AFTER DELETE OR UPDATE OF user_id ON permissions.users
+	FOR EACH ROW EXECUTE FUNCTION permissions.notifications_follow_user();
+CREATE TRIGGER notifications_follow_truncate AFTER TRUNCATE ON permissions.users
+	FOR EACH STATEMENT EXECUTE FUNCTION permissions.notifications_follow_user();
+
 -- one table/column check shared by the installers (07_activity.sql)
 -- the checks every installer makes of its table and columns (internal):
 -- a table (plain or partitioned) and columns that exist; NULL columns are
