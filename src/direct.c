@@ -183,7 +183,13 @@ perm_direct_insert(PermDirectTable *d, Relation rel, Datum *values, bool *nulls)
 	int64		id = nextval_internal(d->seqid, false);
 	HeapTuple	tup;
 
-	Assert(d->direct && d->relid == RelationGetRelid(rel));
+	/*
+	 * d->relid may have been reset by an invalidation since the table was
+	 * opened (an ANALYZE, say); the description still holds: what would
+	 * change it (an index becoming ready, a new column) waits for the lock
+	 * perm_direct_open took
+	 */
+	Assert(d->direct);
 	for (int i = 0; i < desc->natts; i++)
 		rownulls[i] = true;
 	values[0] = Int64GetDatum(id);
