@@ -52,6 +52,8 @@
 #include "utils/builtins.h"
 #include "access/genam.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "access/stratnum.h"
 #include "utils/memutils.h"
 #include "utils/inval.h"
 #include "utils/json.h"
@@ -543,6 +545,57 @@ typedef struct Decided
 	int		   *levels;
 	char	  **users;
 } Decided;
+
+static char *row_text(Relation rel, HeapTuple tup, const char *column);
+
+/*
+ * read_request for a look that locks nothing and needs no decisions: the
+ * request by its key, as the calling statement's snapshot sees it, without
+ * running SQL
+ */
+static bool
+read_request_unlocked(int64 id, Request *r)
+{
+	Relation	rel = table_open(get_relname_relid("approval_requests",
+												   get_namespace_oid("permissions", false)),
+								 AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	ScanKeyInit(&key, column_number(rel, "request_id"), BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(id));
+	scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true, GetActiveSnapshot(), 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		bool		isnull;
+		Datum		v;
+
+		found = true;
+		r->id = id;
+		r->relid = DatumGetObjectId(heap_getattr(tup, column_number(rel, "tbl"), desc, &isnull));
+		r->doc_type = row_text(rel, tup, "doc_type");
+		r->doc_id = row_text(rel, tup, "doc_id");
+		v = heap_getattr(tup, column_number(rel, "amount"), desc, &isnull);
+		r->amount = isnull ? (Datum) 0 : PointerGetDatum(PG_DETOAST_DATUM_COPY(v));
+		v = heap_getattr(tup, column_number(rel, "location_id"), desc, &isnull);
+		r->has_loc = !isnull;
+		r->loc = isnull ? 0 : DatumGetInt64(v);
+		r->scope_id = row_text(rel, tup, "scope_id");
+		r->requested_by = row_text(rel, tup, "requested_by");
+		r->owner_id = row_text(rel, tup, "owner_id");
+		r->status = row_text(rel, tup, "status");
+		v = heap_getattr(tup, column_number(rel, "level"), desc, &isnull);
+		r->level = isnull ? 0 : DatumGetInt32(v);
+		r->version = DatumGetInt32(heap_getattr(tup, column_number(rel, "version"), desc, &isnull));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
 
 /*
  * Read a request: with the statement's snapshot (lock = false), or the
@@ -1216,7 +1269,7 @@ decide_spi(void *arg)
 	const char *state;
 
 	/* the request as this statement first saw it */
-	if (!read_request(c->id, false, &r0, NULL))
+	if (!read_request_unlocked(c->id, &r0))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("approval request " INT64_FORMAT " does not exist", c->id)));
