@@ -110,6 +110,23 @@ DELETE FROM permissions.users WHERE user_id = 'cy';
 SELECT user_id, count(*) FROM permissions.notifications GROUP BY 1 ORDER BY 1;
 ROLLBACK;
 
+-- the cascade trigger acts as the owner: nobody else may attach it, and
+-- attached to another table it refuses to run
+CREATE TABLE decoy (user_id text);
+INSERT INTO decoy VALUES ('al');
+GRANT TRIGGER ON decoy TO regress_notify_app;
+SET ROLE regress_notify_app;
+CREATE TRIGGER decoy_follow AFTER DELETE ON decoy FOR EACH ROW
+	EXECUTE FUNCTION permissions.notifications_follow_user();
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+CREATE TRIGGER decoy_follow AFTER DELETE ON decoy FOR EACH ROW
+	EXECUTE FUNCTION permissions.notifications_follow_user();
+DELETE FROM decoy;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS al_keeps FROM permissions.notifications WHERE user_id = 'al';
+DROP TABLE decoy;
+
 -- a notifications table changed by the DBA (a column with a default) is
 -- still written, through SQL, which fills the default
 ALTER TABLE permissions.notifications ADD COLUMN site text DEFAULT 'main';

@@ -27,6 +27,7 @@
 #include "utils/fmgroids.h"
 #include "utils/timestamp.h"
 #include "utils/xid8.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
@@ -142,9 +143,9 @@ static const char *const notification_columns[NOTIFICATION_NCOLS] = {
 static PermDirectTable notifications_table = {"notifications", NOTIFICATION_NCOLS, notification_columns};
 
 /*
- * Look up one row of rel by equality on its primary key's first column
- * (text) -- users by user_id, subscriptions by (user_id, kind); the tid of
- * the row visible in snapshot, false when there is none
+ * Look up one row of rel by equality on the leading (text) columns of its
+ * primary key -- users by user_id, subscriptions by (user_id, kind); the
+ * tid of the row visible in snapshot, false when there is none
  */
 static bool
 find_by_key(Relation rel, const char *const *cols, Datum *keys, int nkeys, Snapshot snapshot,
@@ -569,7 +570,10 @@ permissions_notifications_follow_user(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	FollowArgs	f;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
+	/* it deletes and moves notifications as the owner: on users only */
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		RelationGetRelid(trigdata->tg_relation) !=
+		get_relname_relid("users", get_namespace_oid("permissions", false)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function permissions.notifications_follow_user must be fired AFTER a change of permissions.users")));

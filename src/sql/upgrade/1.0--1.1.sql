@@ -29,6 +29,7 @@ ALTER TABLE permissions.notifications DROP CONSTRAINT notifications_user_id_fkey
 -- a foreign key's check of every row
 CREATE FUNCTION permissions.notifications_follow_user() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'permissions_notifications_follow_user' LANGUAGE C;
+REVOKE EXECUTE ON FUNCTION permissions.notifications_follow_user() FROM PUBLIC;
 CREATE TRIGGER notifications_follow AFTER DELETE OR UPDATE OF user_id ON permissions.users
 	FOR EACH ROW EXECUTE FUNCTION permissions.notifications_follow_user();
 CREATE TRIGGER notifications_follow_truncate AFTER TRUNCATE ON permissions.users
