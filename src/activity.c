@@ -8,11 +8,13 @@
  * one.  For updates old and new hold only the columns that changed, minus
  * the ignored ones; an update that changes nothing else is not logged.
  *
- * The entry is written through SPI as the extension's owner: the acting
- * database role needs (and has) no INSERT privilege on the log, and the
- * log's row level security (readers need activity.read) does not bind its
- * owner.  permissions.activity is append-only for everyone: its own
- * triggers reject UPDATE, DELETE and TRUNCATE.
+ * The entry goes straight into the heap and indexes (direct.c) while the
+ * log is as the extension made it, else through SPI as the extension's
+ * owner: either way the acting database role needs (and has) no INSERT
+ * privilege on the log, and the log's row level security (readers need
+ * activity.read) does not bind the writer.  permissions.activity is
+ * append-only for everyone: its own triggers reject UPDATE, DELETE and
+ * TRUNCATE.
  *
  * Trigger arguments: the first is the mode -- "track" for tables under
  * permissions.track(), "grant" for config tables whose rows give and take
@@ -22,14 +24,9 @@
 #include "permissions.h"
 
 #include "access/genam.h"
-#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "catalog/dependency.h"
-#include "catalog/index.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_index.h"
-#include "commands/sequence.h"
 #include "parser/parse_relation.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
