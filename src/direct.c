@@ -152,8 +152,8 @@ perm_direct_open(PermDirectTable *d)
 
 	if (!d->registered)
 	{
-		if (ndirect_tables >= MAX_DIRECT_TABLES)
-			elog(ERROR, "too many directly written tables");
+		if (ndirect_tables >= MAX_DIRECT_TABLES || d->ncols > PERM_DIRECT_MAX_COLS)
+			elog(ERROR, "permissions.%s cannot be written directly", d->name);
 		direct_tables[ndirect_tables++] = d;
 		d->registered = true;
 	}
