@@ -251,6 +251,8 @@ notify_users_direct(Datum *user_ids, int nusers, const char *kind, const char *s
 	Snapshot	snapshot;
 	TupleTableSlot *slot;
 	Datum		kind_text = CStringGetTextDatum(kind);
+	Datum		values[NOTIFICATION_NCOLS];
+	bool		nulls[NOTIFICATION_NCOLS];
 	int			sent = 0;
 
 	if (!notifications_table.direct)
@@ -263,12 +265,22 @@ notify_users_direct(Datum *user_ids, int nusers, const char *kind, const char *s
 	subs = table_open(get_relname_relid("subscriptions", RelationGetNamespace(rel)), AccessShareLock);
 	snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	slot = table_slot_create(users, NULL);
+
+	/* what every notification of the batch shares */
+	memset(nulls, false, sizeof(nulls));
+	values[2] = kind_text;
+	values[3] = subject ? CStringGetTextDatum(subject) : (Datum) 0;
+	nulls[3] = subject == NULL;
+	values[4] = subject_id ? CStringGetTextDatum(subject_id) : (Datum) 0;
+	nulls[4] = subject_id == NULL;
+	values[5] = PointerGetDatum(payload);
+	nulls[5] = payload == NULL;
+	nulls[7] = true;			/* read_at */
+
 	for (int i = 0; i < nusers; i++)
 	{
 		Datum		sub_keys[2] = {user_ids[i], kind_text};
 		bool		enabled;
-		Datum		values[NOTIFICATION_NCOLS];
-		bool		nulls[NOTIFICATION_NCOLS];
 		int64		id;
 
 		/* muted this kind? */
@@ -276,17 +288,8 @@ notify_users_direct(Datum *user_ids, int nusers, const char *kind, const char *s
 			continue;
 		if (!lock_user(users, user_ids[i], snapshot, slot))
 			continue;
-		memset(nulls, false, sizeof(nulls));
 		values[1] = user_ids[i];
-		values[2] = kind_text;
-		values[3] = subject ? CStringGetTextDatum(subject) : (Datum) 0;
-		nulls[3] = subject == NULL;
-		values[4] = subject_id ? CStringGetTextDatum(subject_id) : (Datum) 0;
-		nulls[4] = subject_id == NULL;
-		values[5] = PointerGetDatum(payload);
-		nulls[5] = payload == NULL;
 		values[6] = TimestampTzGetDatum(GetCurrentTimestamp());
-		nulls[7] = true;
 		values[8] = FullTransactionIdGetDatum(GetTopFullTransactionId());
 		id = perm_direct_insert(&notifications_table, rel, values, nulls);
 		announce(id, TextDatumGetCString(user_ids[i]), kind);
