@@ -34,7 +34,15 @@ END $$;
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON bench.t_plpgsql
 	FOR EACH ROW EXECUTE FUNCTION bench.audit_trigger();
 SELECT permissions.track('bench.t_tracked');
+-- the reference for the single-row section: a C AFTER ROW trigger that does
+-- nothing (test/bench/permissions_bench_noop.c, not part of the extension)
+CREATE TABLE bench.t_noop (LIKE bench.t_untracked INCLUDING ALL);
+CREATE FUNCTION bench.noop_trigger() RETURNS trigger LANGUAGE c
+	AS 'permissions_bench_noop', 'permissions_bench_noop';
+CREATE TRIGGER noop AFTER INSERT OR UPDATE OR DELETE ON bench.t_noop
+	FOR EACH ROW EXECUTE FUNCTION bench.noop_trigger();
 INSERT INTO bench.t_untracked SELECT g, g, 'note ' || g, now() FROM generate_series(1, 1000) g;
 INSERT INTO bench.t_tracked SELECT * FROM bench.t_untracked;
 INSERT INTO bench.t_plpgsql SELECT * FROM bench.t_untracked;
-VACUUM ANALYZE bench.t_untracked, bench.t_tracked, bench.t_plpgsql;
+INSERT INTO bench.t_noop SELECT * FROM bench.t_untracked;
+VACUUM ANALYZE bench.t_untracked, bench.t_tracked, bench.t_plpgsql, bench.t_noop;
