@@ -111,6 +111,9 @@ SELECT action, new->>'name' AS name FROM permissions.activity
 
 -- every type is written as to_jsonb() renders it (the writer builds the
 -- common ones itself), and every key can be looked up
+-- (same_bytes: equal byte for byte, by the record image comparison *=)
+CREATE FUNCTION pg_temp.same_bytes(x jsonb, y jsonb) RETURNS bool LANGUAGE sql
+	AS $$ SELECT (SELECT r FROM (SELECT x) r) *= (SELECT r FROM (SELECT y) r) $$;
 CREATE TYPE regress_pair AS (a int, b text);
 CREATE TABLE typed (id int PRIMARY KEY, b bool, t text, v varchar(5), c char(3), i2 int2,
 	i8 int8, n numeric, n_nan numeric, n_inf numeric, f8 float8, f8_nan float8, d date,
@@ -134,7 +137,9 @@ SELECT a.old = (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(o)) e(k, 
 	a.new = (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(r)) e(k, v)
 	          WHERE k IN ('tstz', 'n', 'a longer column name', 'z', 'd', 'b')) AS new_changed_only,
 	(SELECT bool_and(a.new -> k IS NOT DISTINCT FROM to_jsonb(r) -> k)
-	   FROM jsonb_object_keys(a.new) k) AS every_key_found
+	   FROM jsonb_object_keys(a.new) k) AS every_key_found,
+	pg_temp.same_bytes(a.new, (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(r)) e(k, v)
+	                           WHERE k IN ('tstz', 'n', 'a longer column name', 'z', 'd', 'b'))) AS same_bytes
   FROM permissions.activity a, typed r, typed_before o
  WHERE a.object = 'public.typed' AND a.action = 'update';
 CREATE TABLE typed_after AS SELECT * FROM typed;
@@ -143,6 +148,56 @@ SELECT a.old = to_jsonb(r) AS delete_as_to_jsonb
   FROM permissions.activity a, typed_after r WHERE a.object = 'public.typed' AND a.action = 'delete';
 DROP TABLE typed, typed_before, typed_after;
 DROP TYPE regress_pair;
+
+-- objects of scalars are written in jsonb's format by the writer itself:
+-- 40 columns (more than jsonb's JB_OFFSET_STRIDE entries, so some entries
+-- hold offsets), numerics at every alignment, strings of odd lengths,
+-- booleans and nulls; byte for byte what to_jsonb() writes, so the text,
+-- the size and every lookup match too
+CREATE FUNCTION pg_temp.wide_type(g int) RETURNS text LANGUAGE sql
+	AS $$ SELECT (ARRAY['int', 'text', 'bool', 'numeric', 'float8', 'uuid', 'date'])[g % 7 + 1] $$;
+-- the value of column g when inserted (k = 0) and after the update (k = 1)
+CREATE FUNCTION pg_temp.wide_value(g int, k int) RETURNS text LANGUAGE sql AS $$
+	SELECT CASE WHEN (k = 0 AND g % 5 = 0) OR (k = 1 AND g % 11 = 0) THEN 'NULL'
+	            ELSE CASE g % 7 WHEN 0 THEN (g * 1000003 + k)::text
+	                            WHEN 1 THEN quote_literal(repeat(chr(120 + k), g + k))
+	                            WHEN 2 THEN ((g + k) % 2 = 0)::text
+	                            WHEN 3 THEN ((g + k) / 3.0)::text
+	                            WHEN 4 THEN ((g + k) * 1.5)::text
+	                            WHEN 5 THEN quote_literal(md5(g::text || k)::uuid)
+	                            ELSE quote_literal('2024-01-01'::date + g + k) END END $$;
+SELECT format('CREATE TABLE wide (id int PRIMARY KEY, %s)',
+	string_agg(format('c%s %s', g, pg_temp.wide_type(g)), ', '))
+  FROM generate_series(1, 40) g \gexec
+SELECT permissions.track('wide');
+SELECT format('INSERT INTO wide VALUES (1, %s)', string_agg(pg_temp.wide_value(g, 0), ', '))
+  FROM generate_series(1, 40) g \gexec
+CREATE TABLE wide_before AS SELECT * FROM wide;
+SELECT format('UPDATE wide SET %s', string_agg(format('c%s = %s', g, pg_temp.wide_value(g, 1)), ', '))
+  FROM generate_series(1, 40) g \gexec
+SELECT a.action, (SELECT count(*) FROM jsonb_object_keys(a.new)) AS keys,
+	a.new::text = to_jsonb(w)::text AS same_text,
+	pg_column_size(a.new) = pg_column_size(to_jsonb(w)) AS same_size,
+	(SELECT bool_and(a.new -> k IS NOT DISTINCT FROM to_jsonb(w) -> k)
+	   FROM jsonb_object_keys(to_jsonb(w)) k) AS every_key_found,
+	a.new = to_jsonb(w) AS equal,
+	pg_temp.same_bytes(a.new, to_jsonb(w)) AS same_bytes
+  FROM permissions.activity a, wide_before w
+ WHERE a.object = 'public.wide' AND a.action = 'insert';
+SELECT a.action, (SELECT count(*) FROM jsonb_object_keys(a.old)) AS old_keys,
+	(SELECT count(*) FROM jsonb_object_keys(a.new)) AS new_keys,
+	a.old::text = (to_jsonb(o) - 'id')::text AND a.new::text = (to_jsonb(w) - 'id')::text AS same_text,
+	pg_column_size(a.old) = pg_column_size(to_jsonb(o) - 'id') AND
+	pg_column_size(a.new) = pg_column_size(to_jsonb(w) - 'id') AS same_size,
+	(SELECT bool_and(a.new -> k IS NOT DISTINCT FROM to_jsonb(w) -> k AND
+	                 a.old -> k IS NOT DISTINCT FROM to_jsonb(o) -> k)
+	   FROM jsonb_object_keys(to_jsonb(w) - 'id') k) AS every_key_found,
+	a.row_key = '{"id": 1}' AS key,
+	pg_temp.same_bytes(a.old, to_jsonb(o) - 'id') AND pg_temp.same_bytes(a.new, to_jsonb(w) - 'id') AND
+	pg_temp.same_bytes(a.row_key, '{"id": 1}') AS same_bytes
+  FROM permissions.activity a, wide w, wide_before o
+ WHERE a.object = 'public.wide' AND a.action = 'update';
+DROP TABLE wide, wide_before;
 
 -- the log's BRIN index is kept by the writer, also in a summarized range
 -- (as the first is), whose summary each entry widens; an index the DBA
@@ -155,8 +210,14 @@ CREATE INDEX activity_object_at ON permissions.activity (object, at);
 INSERT INTO items VALUES (12, 'cog', 1, NULL, now(), NULL);
 SET enable_seqscan = off;
 SET enable_indexscan = off;
-EXPLAIN (COSTS OFF) SELECT row_key FROM permissions.activity WHERE activity_id > :last_id;
-SELECT row_key FROM permissions.activity WHERE activity_id > :last_id ORDER BY activity_id;
+-- (a generic plan, so that the plan does not show the id itself)
+SET plan_cache_mode = force_generic_plan;
+PREPARE after_last(bigint) AS
+	SELECT row_key FROM permissions.activity WHERE activity_id > $1 ORDER BY activity_id;
+EXPLAIN (COSTS OFF) EXECUTE after_last(:last_id);
+EXECUTE after_last(:last_id);
+DEALLOCATE after_last;
+RESET plan_cache_mode;
 SET enable_indexscan = on;
 SET enable_bitmapscan = off;
 EXPLAIN (COSTS OFF) SELECT row_key FROM permissions.activity WHERE object = 'public.items' AND at > now() - interval '1 hour';
