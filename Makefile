@@ -38,6 +38,10 @@ EXTRA_CLEAN = test/isolation/output results regression.diffs regression.out tmp_
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies (unless PostgreSQL was configured with
+# --enable-depend): every object includes the one shared header
+$(OBJS) $(OBJS:.o=.bc): src/permissions.h
+
 # 1.0 -> 1.1: the changes to 1.0's objects, the approvals (new in 1.1), and
 # lint() / access_matrix() as they are now
 $(EXTENSION)--1.0--1.1.sql: src/sql/upgrade/1.0--1.1.sql src/sql/10_approvals.sql src/sql/11_lint.sql
