@@ -189,7 +189,8 @@ same_start() {
 	run_as_pg psql -X -q -d bench -c "VACUUM bench.t_untracked, bench.t_tracked, bench.t_noop" -c CHECKPOINT
 }
 # twice the rounds of the other sections, the order rotated every round, so
-# that no table always runs first after the checkpoint
+# that no table always runs in the same place (right after a tracked run,
+# say, whose entries may have started autovacuum on the log)
 pair_ratios=""
 for ((r = 0; r < 2 * ROUNDS; r++)); do
 	case $((r % 3)) in
