@@ -108,6 +108,19 @@ DROP INDEX permissions.activity_new_name;
 INSERT INTO items VALUES (10, 'pin', 1, NULL, now(), NULL);
 SELECT action, new->>'name' AS name FROM permissions.activity
  WHERE object = 'public.items' AND row_key = '{"id": 10}';
+-- more dropped columns than the direct writer keeps room for on its stack
+DO $$
+BEGIN
+	FOR i IN 1..8 LOOP
+		EXECUTE format('ALTER TABLE permissions.activity ADD COLUMN gone%s int', i);
+		EXECUTE format('ALTER TABLE permissions.activity DROP COLUMN gone%s', i);
+	END LOOP;
+END $$;
+SELECT count(*) AS activity_attributes FROM pg_attribute
+ WHERE attrelid = 'permissions.activity'::regclass AND attnum > 0;
+INSERT INTO items VALUES (13, 'bolt', 1, NULL, now(), NULL);
+SELECT action, new->>'name' AS name, activity_id > 0 AS has_id FROM permissions.activity
+ WHERE object = 'public.items' AND row_key = '{"id": 13}';
 
 -- every type is written as to_jsonb() renders it (the writer builds the
 -- common ones itself), and every key can be looked up

@@ -268,7 +268,8 @@ static Jsonb *
 columns_object(TupleDesc desc, const AttrNumber *cols, int ncols,
 			   const Datum *values, const bool *nulls)
 {
-	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * Max(ncols, 1));
+	JsonbPair	local[16];
+	JsonbPair  *pairs = ncols <= lengthof(local) ? local : palloc(sizeof(JsonbPair) * ncols);
 	bool		nested = false;
 
 	for (int i = 0; i < ncols; i++)
@@ -596,26 +597,20 @@ perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *
 	LoggedTable *t = logged_table(rel);
 	TupleDesc	desc = RelationGetDescr(rel);
 	int			natts = desc->natts;
-	Datum	   *old_values = NULL;
-	Datum	   *new_values = NULL;
-	bool	   *old_nulls = NULL;
-	bool	   *new_nulls = NULL;
-	AttrNumber *cols = palloc(sizeof(AttrNumber) * Max(natts, 1));
+	/* one allocation for both rows' values and the changed columns */
+	char	   *space = palloc(Max(natts, 1) * (2 * sizeof(Datum) + 2 * sizeof(bool) + sizeof(AttrNumber)));
+	Datum	   *old_values = (Datum *) space;
+	Datum	   *new_values = old_values + natts;
+	bool	   *old_nulls = (bool *) (new_values + natts);
+	bool	   *new_nulls = old_nulls + natts;
+	AttrNumber *cols = (AttrNumber *) (new_nulls + natts);
 	int			ncols = 0;
 	Jsonb	   *key = NULL;
 
 	if (oldtup != NULL)
-	{
-		old_values = palloc(sizeof(Datum) * natts);
-		old_nulls = palloc(sizeof(bool) * natts);
 		heap_deform_tuple(oldtup, desc, old_values, old_nulls);
-	}
 	if (newtup != NULL)
-	{
-		new_values = palloc(sizeof(Datum) * natts);
-		new_nulls = palloc(sizeof(bool) * natts);
 		heap_deform_tuple(newtup, desc, new_values, new_nulls);
-	}
 	for (int i = 0; i < natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);

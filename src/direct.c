@@ -178,8 +178,11 @@ int64
 perm_direct_insert(PermDirectTable *d, Relation rel, Datum *values, bool *nulls)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	Datum	   *row = palloc0(sizeof(Datum) * desc->natts);
-	bool	   *rownulls = palloc(sizeof(bool) * desc->natts);
+	Datum		local_row[PERM_DIRECT_MAX_COLS];
+	bool		local_nulls[PERM_DIRECT_MAX_COLS];
+	bool		local = desc->natts <= PERM_DIRECT_MAX_COLS;	/* else dropped columns */
+	Datum	   *row = local ? local_row : palloc(sizeof(Datum) * desc->natts);
+	bool	   *rownulls = local ? local_nulls : palloc(sizeof(bool) * desc->natts);
 	int64		id = nextval_internal(d->seqid, false);
 	HeapTuple	tup;
 
@@ -191,7 +194,10 @@ perm_direct_insert(PermDirectTable *d, Relation rel, Datum *values, bool *nulls)
 	 */
 	Assert(d->direct);
 	for (int i = 0; i < desc->natts; i++)
+	{
+		row[i] = (Datum) 0;
 		rownulls[i] = true;
+	}
 	values[0] = Int64GetDatum(id);
 	nulls[0] = false;
 	for (int i = 0; i < d->ncols; i++)
@@ -223,7 +229,10 @@ perm_direct_insert(PermDirectTable *d, Relation rel, Datum *values, bool *nulls)
 		index_close(index, NoLock);
 	}
 	heap_freetuple(tup);
-	pfree(row);
-	pfree(rownulls);
+	if (!local)
+	{
+		pfree(row);
+		pfree(rownulls);
+	}
 	return id;
 }
