@@ -100,9 +100,9 @@ column_value(Oid typid, Datum value, bool isnull, JsonbValue *val)
 	{
 		val->type = jbvNumeric;
 		val->val.numeric =
-			typid == INT2OID ? DatumGetNumeric(DirectFunctionCall1(int2_numeric, value)) :
-			typid == INT4OID ? DatumGetNumeric(DirectFunctionCall1(int4_numeric, value)) :
-			typid == INT8OID ? DatumGetNumeric(DirectFunctionCall1(int8_numeric, value)) :
+			typid == INT2OID ? int64_to_numeric(DatumGetInt16(value)) :
+			typid == INT4OID ? int64_to_numeric(DatumGetInt32(value)) :
+			typid == INT8OID ? int64_to_numeric(DatumGetInt64(value)) :
 			DatumGetNumeric(value);
 	}
 	else if (typid == DATEOID || typid == TIMESTAMPOID || typid == TIMESTAMPTZOID)
