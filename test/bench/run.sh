@@ -80,7 +80,8 @@ for ((r = 0; r < ROUNDS; r++)); do
 		lat[$s]+="$out "
 	done
 done
-median() { printf '%s\n' $1 | sort -n | sed -n "$(((ROUNDS + 1) / 2))p"; }
+# the median of a list of numbers (of an even count: the mean of the middle two)
+median() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 none=$(median "${lat[none]}")
 same=$(median "${lat[same]}")
 warm=$(median "${lat[warm]}")
@@ -208,9 +209,8 @@ for ((r = 0; r < 2 * ROUNDS; r++)); do
 	pair_ratios+="$(awk -v u="${last[untracked]}" -v t="${last[tracked]}" 'BEGIN { printf "%.4f", t / u }') "
 done
 max_of() { printf '%s\n' $1 | sort -n | tail -n 1; }
-median_of() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" -v n="$(max_of "${tps[noop]}")" \
-	-v rounds="$((2 * ROUNDS))" -v pr="$(median_of "$pair_ratios")" 'BEGIN {
+	-v rounds="$((2 * ROUNDS))" -v pr="$(median "$pair_ratios")" 'BEGIN {
 	printf "\n%-52s %8s %6s\n", "single-row UPDATE transactions (best of " rounds " rounds)", "tps", ""
 	printf "%-52s %8.0f\n", "untracked", u
 	printf "%-52s %8.0f %5.0f%%  (reference: the trigger machinery alone)\n", "a C AFTER ROW trigger that does nothing", n, 100 * n / u
