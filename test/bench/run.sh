@@ -23,7 +23,8 @@
 #     second, untracked, tracked and under a C trigger that does nothing
 #     (permissions_bench_noop.c: the floor of any trigger; pgbench, 2
 #     clients, twice as many rounds, the order rotated every round; each
-#     run starts with the tables vacuumed and no checkpoint pending);
+#     run starts with the tables vacuumed and no checkpoint pending), and
+#     for comparison the untracked and tracked pair again at 100,000 rows;
 #  6. protected tables (protect_setup.sql, protect.sql): 1,000,000 rows over
 #     200 locations, a user who sees half, four queries on five identical
 #     tables -- no RLS with a hand-written WHERE, a subquery policy, a
@@ -183,23 +184,21 @@ tps_once() {
 		sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
 declare -A tps last
-# each run starts from the same state for the three tables: their dead rows
+# each run starts from the same state for the five tables: their dead rows
 # vacuumed away and no checkpoint pending (the log itself is left to
 # autovacuum, as in production)
 same_start() {
-	run_as_pg psql -X -q -d bench -c "VACUUM bench.t_untracked, bench.t_tracked, bench.t_noop" -c CHECKPOINT
+	run_as_pg psql -X -q -d bench -c "VACUUM bench.t_untracked, bench.t_tracked, bench.t_noop, bench.t_big_untracked, bench.t_big_tracked" -c CHECKPOINT
 }
 # twice the rounds of the other sections, the order rotated every round, so
 # that no table always runs in the same place (right after a tracked run,
 # say, whose entries may have started autovacuum on the log)
+variants=(untracked noop tracked big_untracked big_tracked)
 pair_ratios=""
+big_ratios=""
 for ((r = 0; r < 2 * ROUNDS; r++)); do
-	case $((r % 3)) in
-	0) order="untracked noop tracked" ;;
-	1) order="noop tracked untracked" ;;
-	2) order="tracked untracked noop" ;;
-	esac
-	for s in $order; do
+	for ((i = 0; i < ${#variants[@]}; i++)); do
+		s=${variants[(r + i) % ${#variants[@]}]}
 		same_start
 		out=$(tps_once "test/bench/update_$s.pgbench")
 		[[ -n "$out" ]] || perm_die "pgbench update_$s.pgbench printed no tps"
@@ -207,15 +206,21 @@ for ((r = 0; r < 2 * ROUNDS; r++)); do
 		last[$s]=$out
 	done
 	pair_ratios+="$(awk -v u="${last[untracked]}" -v t="${last[tracked]}" 'BEGIN { printf "%.4f", t / u }') "
+	big_ratios+="$(awk -v u="${last[big_untracked]}" -v t="${last[big_tracked]}" 'BEGIN { printf "%.4f", t / u }') "
 done
 max_of() { printf '%s\n' $1 | sort -n | tail -n 1; }
 awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" -v n="$(max_of "${tps[noop]}")" \
-	-v rounds="$((2 * ROUNDS))" -v pr="$(median "$pair_ratios")" 'BEGIN {
+	-v bu="$(max_of "${tps[big_untracked]}")" -v bt="$(max_of "${tps[big_tracked]}")" \
+	-v rounds="$((2 * ROUNDS))" -v pr="$(median "$pair_ratios")" -v bpr="$(median "$big_ratios")" 'BEGIN {
 	printf "\n%-52s %8s %6s\n", "single-row UPDATE transactions (best of " rounds " rounds)", "tps", ""
 	printf "%-52s %8.0f\n", "untracked", u
 	printf "%-52s %8.0f %5.0f%%  (reference: the trigger machinery alone)\n", "a C AFTER ROW trigger that does nothing", n, 100 * n / u
 	printf "%-52s %8.0f %5.0f%%  (target >= 85%%)\n", "tracked by permissions.track()", t, 100 * t / u
 	printf "%-52s %8s %5.0f%%\n", "tracked / untracked, median of the rounds", "", 100 * pr
+	printf "%-52s\n", "the same on 100,000-row tables (for comparison):"
+	printf "%-52s %8.0f\n", "  untracked", bu
+	printf "%-52s %8.0f %5.0f%%\n", "  tracked by permissions.track()", bt, 100 * bt / bu
+	printf "%-52s %8s %5.0f%%\n", "  tracked / untracked, median of the rounds", "", 100 * bpr
 }'
 PERM_STEP="timing protected tables"
 perm_msg "protected tables: loading 5 x 1,000,000 rows"
