@@ -617,9 +617,13 @@ perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *
 
 		if (att->attisdropped || is_ignored(ignore, nignore, NameStr(att->attname)))
 			continue;
-		/* an update logs only what changed */
+		/*
+		 * an update logs only what changed: compared by content, since the
+		 * toaster may have compressed or moved out a value the UPDATE did not
+		 * touch (when another column grew)
+		 */
 		if (oldtup != NULL && newtup != NULL && old_nulls[i] == new_nulls[i] &&
-			(old_nulls[i] || datumIsEqual(old_values[i], new_values[i], att->attbyval, att->attlen)))
+			(old_nulls[i] || datum_image_eq(old_values[i], new_values[i], att->attbyval, att->attlen)))
 			continue;
 		cols[ncols++] = i + 1;
 	}

@@ -1633,8 +1633,9 @@ decision_column_changed(Relation rel, const DocConfig *cfg, HeapTuple oldtup, He
 		att = TupleDescAttr(desc, attnum - 1);
 		oldval = heap_getattr(oldtup, attnum, desc, &oldnull);
 		newval = heap_getattr(newtup, attnum, desc, &newnull);
+		/* by content: a value stored compressed is the same value written plain */
 		if (oldnull != newnull ||
-			(!oldnull && !datumIsEqual(oldval, newval, att->attbyval, att->attlen)))
+			(!oldnull && !datum_image_eq(oldval, newval, att->attbyval, att->attlen)))
 			return columns[i];
 	}
 	return NULL;
