@@ -224,6 +224,26 @@ SELECT pg_column_size(a) < octet_length(a) AS a_stored_compressed FROM toasty;
 SELECT (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(old) k) AS old_keys,
 	(SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(new) k) AS new_keys
   FROM permissions.activity WHERE object = 'public.toasty' AND action = 'update';
+-- and when it moves a (1,900 bytes that do not compress, untouched) out of
+-- line to the toast table
+TRUNCATE toasty;
+INSERT INTO toasty VALUES (2, (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 59) g) || 'abcdefghijkl', 'x');
+SELECT pg_column_size(a) = octet_length(a) + 4 AS a_stored_plain FROM toasty;
+UPDATE toasty SET b = (SELECT string_agg(md5((-g)::text), '') FROM generate_series(1, 56) g);
+-- one value went to the toast table, and it is not b
+SELECT pg_column_size(b) = octet_length(b) + 4 AS b_stored_plain FROM toasty;
+CREATE FUNCTION pg_temp.values_out_of_line(t regclass) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE format('SELECT count(DISTINCT chunk_id) FROM %s',
+		(SELECT reltoastrelid::regclass FROM pg_class WHERE oid = t)) INTO n;
+	RETURN n;
+END $$;
+SELECT pg_temp.values_out_of_line('toasty');
+SELECT (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(old) k) AS old_keys,
+	(SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(new) k) AS new_keys
+  FROM permissions.activity WHERE object = 'public.toasty' AND action = 'update' AND row_key = '{"id": 2}';
 DROP TABLE toasty;
 
 -- the log's BRIN index is kept by the writer, also in a summarized range

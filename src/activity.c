@@ -623,7 +623,7 @@ perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *
 		 * touch (when another column grew)
 		 */
 		if (oldtup != NULL && newtup != NULL && old_nulls[i] == new_nulls[i] &&
-			(old_nulls[i] || datum_image_eq(old_values[i], new_values[i], att->attbyval, att->attlen)))
+			(old_nulls[i] || perm_same_value(old_values[i], new_values[i], att)))
 			continue;
 		cols[ncols++] = i + 1;
 	}

@@ -1635,7 +1635,7 @@ decision_column_changed(Relation rel, const DocConfig *cfg, HeapTuple oldtup, He
 		newval = heap_getattr(newtup, attnum, desc, &newnull);
 		/* by content: a value stored compressed is the same value written plain */
 		if (oldnull != newnull ||
-			(!oldnull && !datum_image_eq(oldval, newval, att->attbyval, att->attlen)))
+			(!oldnull && !perm_same_value(oldval, newval, att)))
 			return columns[i];
 	}
 	return NULL;

@@ -19,6 +19,7 @@
 #include "catalog/pg_type.h"
 #include "utils/rel.h"
 #include "utils/array.h"
+#include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "storage/lockdefs.h"
 
@@ -63,6 +64,26 @@ typedef uint8 PermPrivileges;
 extern PermPrivileges perm_privilege_bit(char letter);
 /* canonical text (letters in the order rwdao) into buf of at least 6 bytes */
 extern void perm_privileges_format(PermPrivileges privs, char *buf);
+
+/* ---------------------------------------------------------------------
+ * Column values
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Whether two non-null values of a column are the same value: equal bytes,
+ * or, for a varlena, equal content (the toaster may have compressed or
+ * moved out one copy when another column of the row grew).  Values whose
+ * bytes match, such as one toast pointer carried over unchanged, are never
+ * fetched.
+ */
+static inline bool
+perm_same_value(Datum a, Datum b, Form_pg_attribute att)
+{
+	if (datumIsEqual(a, b, att->attbyval, att->attlen))
+		return true;
+	return att->attlen == -1 && datum_image_eq(a, b, false, -1);
+}
 
 /* ---------------------------------------------------------------------
  * Location ids: a location column may be smallint, integer or bigint
