@@ -175,6 +175,123 @@ RESET ROLE;
 SELECT count(*) AS orders_left FROM orders;
 SELECT action, object, reason FROM permissions.activity WHERE object = 'public.orders';
 
+-- an override is for its one change: the committed row stays locked for
+-- the rest of the transaction, to each change its own override and entry
+CREATE TABLE bins (id int PRIMARY KEY, location_id int NOT NULL, status text NOT NULL, qty int NOT NULL);
+INSERT INTO bins VALUES (1, 1, 'completed', 1), (2, 1, 'draft', 2);
+SELECT permissions.lock_completed('bins', 'status', '{completed}', 'stock.override', 'location_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON bins TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'mg';
+BEGIN;
+SET LOCAL permissions.reason = 'typo';
+UPDATE bins SET qty = 2 WHERE id = 1;
+RESET permissions.reason;
+DELETE FROM bins WHERE id = 1;                             -- no reason now
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL permissions.reason = 'reopened';
+UPDATE bins SET status = 'draft' WHERE id = 1;             -- no longer completed ...
+SET LOCAL permissions.user_id = 'cl';
+UPDATE bins SET qty = 5 WHERE id = 1;                      -- ... but committed so: the clerk may not
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL permissions.reason = 'two fixes';
+UPDATE bins SET qty = 7 WHERE id = 1;
+UPDATE bins SET qty = 8, id = 11 WHERE id = 1;             -- a new key is the same row
+UPDATE bins SET qty = 9 WHERE id = 11;
+COMMIT;
+-- a row this transaction completed is still its own to finish
+BEGIN;
+UPDATE bins SET status = 'completed' WHERE id = 2;
+UPDATE bins SET qty = 3 WHERE id = 2;
+COMMIT;
+-- a reason of blanks is no reason
+SET permissions.reason = '   ';
+UPDATE bins SET qty = 10 WHERE id = 11;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.reason;
+RESET permissions.user_id;
+RESET ROLE;
+SELECT id, status, qty FROM bins ORDER BY id;
+SELECT row_key, old, new, reason FROM permissions.activity
+ WHERE object = 'public.bins' AND action = 'override' ORDER BY activity_id;
+
+-- a char(n) status is padded with blanks, which do not count
+CREATE TABLE padded (id int PRIMARY KEY, status char(10) NOT NULL);
+INSERT INTO padded VALUES (1, 'completed');
+SELECT permissions.lock_completed('padded', 'status', '{completed}', 'orders.override');
+GRANT SELECT, UPDATE ON padded TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+UPDATE padded SET status = 'draft' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+RESET ROLE;
+
+-- a generated column is computed after the lock's trigger ran: refused, and
+-- if it becomes one later, every change fails rather than go unchecked
+CREATE TABLE gen (id int PRIMARY KEY, ts timestamp NOT NULL, d date GENERATED ALWAYS AS (ts::date) STORED);
+SELECT permissions.lock_before('gen', 'd', 'stock', 'stock.override');
+\echo :LAST_ERROR_SQLSTATE
+CREATE TABLE gen_later (id int PRIMARY KEY, ts timestamp NOT NULL, d date);
+SELECT permissions.lock_before('gen_later', 'd', 'stock', 'stock.override');
+ALTER TABLE gen_later DROP COLUMN d;
+ALTER TABLE gen_later ADD COLUMN d date GENERATED ALWAYS AS (ts::date) STORED;
+INSERT INTO gen_later (id, ts) VALUES (1, '2026-01-06');
+\echo :LAST_ERROR_SQLSTATE
+
+-- timestamptz columns are dated in permissions.lock_time_zone (UTC unless
+-- a superuser says otherwise), not in the session's TimeZone
+CREATE TABLE stamped (id int PRIMARY KEY, location_id int NOT NULL, at timestamptz NOT NULL);
+SELECT permissions.lock_before('stamped', 'at', 'stock', 'stock.override', 'location_id');
+GRANT SELECT, INSERT, UPDATE ON stamped TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+SET TimeZone = 'Asia/Tokyo';
+INSERT INTO stamped VALUES (1, 1, '2026-04-30 20:00+00');  -- May 1st in Tokyo, April 30th in UTC
+\echo :LAST_ERROR_SQLSTATE
+SET TimeZone = 'America/Los_Angeles';
+INSERT INTO stamped VALUES (2, 1, '2026-05-01 00:30+00');  -- April 30th here, May 1st in UTC
+SET permissions.lock_time_zone = 'Asia/Tokyo';
+\echo :LAST_ERROR_SQLSTATE
+RESET TimeZone;
+RESET ROLE;
+SET permissions.lock_time_zone = 'Asia/Tokyo';
+SET ROLE regress_locks_app;
+INSERT INTO stamped VALUES (1, 1, '2026-04-30 20:00+00');  -- dated in Tokyo now
+RESET ROLE;
+SET permissions.lock_time_zone = 'Mars/Olympus_Mons';
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.lock_time_zone;
+RESET permissions.user_id;
+SELECT id, at AT TIME ZONE 'UTC' AS at_utc FROM stamped ORDER BY id;
+
+-- a foreign-key action runs as the referencing table's owner; the acting
+-- user is still the one the session's role maps to, never the owner's
+CREATE ROLE regress_locks_owner;
+CREATE ROLE regress_locks_clerk;
+INSERT INTO permissions.users (user_id, role, db_role) VALUES
+	('own', 'manager', 'regress_locks_owner'), ('clm', 'clerk', 'regress_locks_clerk');
+CREATE TABLE hdr (id int PRIMARY KEY);
+CREATE TABLE hdr_lines (hdr_id int REFERENCES hdr ON DELETE CASCADE, n int, status text NOT NULL,
+	PRIMARY KEY (hdr_id, n));
+ALTER TABLE hdr_lines OWNER TO regress_locks_owner;
+SELECT permissions.lock_completed('hdr_lines', 'status', '{completed}', 'orders.override');
+INSERT INTO hdr VALUES (1);
+INSERT INTO hdr_lines VALUES (1, 1, 'completed');
+GRANT SELECT, DELETE ON hdr TO regress_locks_clerk;
+SET ROLE regress_locks_clerk;
+SELECT permissions.current_user_id() AS mapped;
+SET permissions.reason = 'cleanup';
+DELETE FROM hdr WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.reason;
+RESET ROLE;
+SELECT count(*) AS lines_kept FROM hdr_lines;
+
 -- a disabled lock trigger is reported by lint()
 ALTER TABLE moves DISABLE TRIGGER permissions_lock_completed;
 SELECT severity, object, problem FROM permissions.lint() WHERE object LIKE 'trigger%';
@@ -185,7 +302,9 @@ SELECT permissions.unlock('moves');
 UPDATE moves SET qty = 0 WHERE id = 2;
 SELECT count(*) AS lock_triggers_left FROM pg_trigger WHERE tgrelid = 'moves'::regclass AND tgname LIKE 'permissions_lock%';
 
-DROP TABLE move_lines, moves, part_moves, orders;
+DROP TABLE move_lines, moves, part_moves, orders, bins, padded, gen, gen_later, stamped, hdr_lines, hdr;
+DELETE FROM permissions.users WHERE user_id IN ('own', 'clm');
+DROP ROLE regress_locks_owner, regress_locks_clerk;
 REVOKE SET ON PARAMETER permissions.user_id FROM regress_locks_app;
 DROP ROLE regress_locks_app;
 DROP EXTENSION permissions CASCADE;

@@ -1501,6 +1501,20 @@ user_for_db_role(Oid roleid)
 }
 
 /*
+ * The role whose db_role mapping names the acting user: current_user, as
+ * SET ROLE and security-definer functions make it, except inside a
+ * foreign-key action.  PostgreSQL runs those as the referencing table's
+ * owner (and marks only them SECURITY_NOFORCE_RLS); the cascade is the
+ * doing of the session that changed the referenced row, so its role (the
+ * one SET ROLE chose) is mapped, never the owner's.
+ */
+Oid
+perm_mapped_role(void)
+{
+	return InNoForceRLSOperation() ? GetOuterUserId() : GetUserId();
+}
+
+/*
  * The acting user's effective rights, or NULL when nobody is acting
  *
  * The hot path: two counters and the current role id compared.
@@ -1509,7 +1523,7 @@ PermUser *
 perm_acting_user(void)
 {
 	const char *user_id;
-	Oid			roleid = GetUserId();
+	Oid			roleid = perm_mapped_role();
 	uint64		epoch;
 	uint64		start;
 

@@ -24,6 +24,8 @@
  */
 #include "permissions.h"
 
+#include "parser/scansup.h"
+
 #include "access/parallel.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
@@ -98,14 +100,20 @@ perm_identity_setting(void)
 }
 
 /*
- * The reason setting, or NULL when it is not set
+ * The reason setting, or NULL when it is not set or says nothing (only
+ * white space)
  */
 const char *
 perm_identity_reason(void)
 {
-	if (reason_setting == NULL || reason_setting[0] == '\0')
+	if (reason_setting == NULL)
 		return NULL;
-	return reason_setting;
+	for (const char *c = reason_setting; *c != '\0'; c++)
+	{
+		if (!scanner_isspace(*c))
+			return reason_setting;
+	}
+	return NULL;
 }
 
 /*

@@ -36,6 +36,9 @@
 #include "miscadmin.h"
 #include "utils/datetime.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "storage/proc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -43,15 +46,103 @@
 PG_FUNCTION_INFO_V1(permissions_lock_trigger);
 
 /*
+ * permissions.lock_time_zone: the zone in which a timestamptz date column
+ * is dated against the lock dates.  Superuser-only, so that a session
+ * cannot move the closed period by SET TimeZone.
+ */
+static char *lock_time_zone_setting = NULL;
+static pg_tz *lock_tz = NULL;
+
+static bool
+check_lock_time_zone(char **newval, void **extra, GucSource source)
+{
+	pg_tz	   *tz = pg_tzset(*newval);
+	pg_tz	  **keep;
+
+	if (tz == NULL || !pg_tz_acceptable(tz))
+	{
+		GUC_check_errdetail("Time zone \"%s\" is not recognized.", *newval);
+		return false;
+	}
+	keep = malloc(sizeof(pg_tz *));
+	if (keep == NULL)
+		return false;
+	*keep = tz;					/* pg_tzset's zones live as long as the process */
+	*extra = keep;
+	return true;
+}
+
+static void
+assign_lock_time_zone(const char *newval, void *extra)
+{
+	lock_tz = *(pg_tz **) extra;
+}
+
+/*
+ * Define the settings of this file
+ */
+void
+perm_locks_init(void)
+{
+	DefineCustomStringVariable("permissions.lock_time_zone",
+							   "The time zone in which timestamptz columns are dated against lock dates.",
+							   "lock_before() compares the date of a timestamp with time zone in this zone, "
+							   "whatever the session's TimeZone. Only superusers may set it.",
+							   &lock_time_zone_setting,
+							   "UTC",
+							   PGC_SUSET,
+							   0,
+							   check_lock_time_zone,
+							   assign_lock_time_zone,
+							   NULL);
+}
+
+/*
+ * The date of t in permissions.lock_time_zone
+ */
+static DateADT
+lock_date_of(TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+
+	if (TIMESTAMP_IS_NOBEGIN(t))
+		return DATEVAL_NOBEGIN;
+	if (TIMESTAMP_IS_NOEND(t))
+		return DATEVAL_NOEND;
+	if (timestamp2tm(t, &tzoff, &tm, &fsec, NULL, lock_tz) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
  * The column number of a trigger argument naming a column; 0 for ''
  */
 static AttrNumber
 column_arg(Relation rel, const char *name)
 {
+	AttrNumber	attnum;
+
 	if (name[0] == '\0')
 		return InvalidAttrNumber;
-	return perm_column_number(rel, name,
-							  "permissions.lock_completed() or permissions.lock_before()");
+	attnum = perm_column_number(rel, name,
+								"permissions.lock_completed() or permissions.lock_before()");
+
+	/*
+	 * A stored generated column is computed after BEFORE triggers: the new
+	 * row's value is not there to check (lock_before() refuses such a column;
+	 * this catches one made generated later)
+	 */
+	if (TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attgenerated)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("column \"%s\" of relation %s is a generated column, which a lock cannot check",
+						name, perm_relation_name(RelationGetRelid(rel))),
+				 errhint("Lock on the columns it is computed from, or drop the lock with permissions.unlock().")));
+	return attnum;
 }
 
 /*
@@ -61,6 +152,22 @@ static bool
 written_by_us(HeapTuple tup)
 {
 	return TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tup->t_data));
+}
+
+/*
+ * Are a and b equal once trailing spaces are ignored?
+ */
+static bool
+same_but_trailing_spaces(const char *a, const char *b)
+{
+	size_t		la = strlen(a);
+	size_t		lb = strlen(b);
+
+	while (la > 0 && a[la - 1] == ' ')
+		la--;
+	while (lb > 0 && b[lb - 1] == ' ')
+		lb--;
+	return la == lb && memcmp(a, b, la) == 0;
 }
 
 /*
@@ -75,15 +182,19 @@ status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
 	Datum		value = heap_getattr(tup, attnum, desc, &isnull);
 	Oid			typoutput;
 	bool		typisvarlena;
+	bool		bpchar;
 	char	   *status;
 
 	if (isnull)
 		return false;
 	getTypeOutputInfo(TupleDescAttr(desc, attnum - 1)->atttypid, &typoutput, &typisvarlena);
 	status = OidOutputFunctionCall(typoutput, value);
+	/* char(n) pads its text with spaces, which do not count (as in bpchar's =) */
+	bpchar = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid) == BPCHAROID;
 	for (int i = 4; i < trigger->tgnargs; i++)
 	{
-		if (strcmp(trigger->tgargs[i], status) == 0)
+		if (bpchar ? same_but_trailing_spaces(trigger->tgargs[i], status)
+			: strcmp(trigger->tgargs[i], status) == 0)
 		{
 			*status_out = status;
 			return true;
@@ -113,7 +224,7 @@ row_date(Relation rel, AttrNumber attnum, HeapTuple tup, DateADT *result)
 			*result = DatumGetDateADT(DirectFunctionCall1(timestamp_date, value));
 			break;
 		case TIMESTAMPTZOID:
-			*result = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, value));
+			*result = lock_date_of(DatumGetTimestampTz(value));
 			break;
 		default:
 			ereport(ERROR,
@@ -190,11 +301,77 @@ locked_error(Relation rel, HeapTuple tup, const char *rule, const char *action, 
 }
 
 /*
+ * Rows overridden by the current transaction, by table and key.  A row
+ * version the transaction wrote is not locked itself, but when it replaced
+ * a locked one by an override, the committed row is still the locked one:
+ * every further change to it in the transaction is an override too (with
+ * its own check, reason and entry).  A table without a primary key cannot
+ * tell its rows apart: after an override, all its rows this transaction
+ * wrote count as overridden.
+ */
+typedef struct OverriddenRow
+{
+	Oid			relid;
+	char	   *key;
+	char	   *rule;
+} OverriddenRow;
+
+static List *overridden_rows = NIL;		/* in TopTransactionContext */
+static LocalTransactionId overridden_lxid = InvalidLocalTransactionId;
+
+static void
+remember_override(Relation rel, HeapTuple tup, const char *rule)
+{
+	MemoryContext old;
+	OverriddenRow *r;
+
+	if (overridden_lxid != MyProc->lxid)
+	{
+		overridden_rows = NIL;	/* the list went with its transaction */
+		overridden_lxid = MyProc->lxid;
+	}
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	r = palloc(sizeof(OverriddenRow));
+	r->relid = RelationGetRelid(rel);
+	r->key = perm_activity_row_key_text(rel, tup);
+	r->rule = pstrdup(rule);
+	overridden_rows = lappend(overridden_rows, r);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The rule a row version this transaction wrote is still under, or NULL
+ */
+static const char *
+overridden_rule(Relation rel, HeapTuple tup)
+{
+	ListCell   *lc;
+	char	   *key = NULL;
+
+	if (overridden_lxid != MyProc->lxid)
+		return NULL;
+	foreach(lc, overridden_rows)
+	{
+		OverriddenRow *r = (OverriddenRow *) lfirst(lc);
+
+		if (r->relid != RelationGetRelid(rel))
+			continue;
+		if (key == NULL)
+			key = perm_activity_row_key_text(rel, tup);
+		if (strcmp(key, r->key) == 0)
+			return r->rule;
+	}
+	return NULL;
+}
+
+/*
  * Check one row image against the rule; error unless unlocked or overridden.
- * Returns true when the change goes through as an override.
+ * Returns true when the change goes through as an override; *rule_out then
+ * names the rule.
  */
 static bool
-check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_insert)
+check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_insert,
+		  char **rule_out)
 {
 	bool		completed = strcmp(trigger->tgargs[0], "completed") == 0;
 	const char *action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
@@ -203,11 +380,19 @@ check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_inse
 	StringInfoData why;
 
 	initStringInfo(&rule);
-	if (completed)
+	if (!closed_period_insert && written_by_us(tup))
+	{
+		const char *earlier = overridden_rule(rel, tup);
+
+		if (earlier == NULL)
+			return false;		/* not locked yet: written by this transaction */
+		appendStringInfo(&rule, "%s (overridden earlier in this transaction)", earlier);
+	}
+	else if (completed)
 	{
 		char	   *status;
 
-		if (written_by_us(tup) || !status_locked(rel, trigger, tup, &status))
+		if (!status_locked(rel, trigger, tup, &status))
 			return false;
 		appendStringInfo(&rule, "lock_completed: %s is \"%s\"", trigger->tgargs[1], status);
 	}
@@ -220,8 +405,6 @@ check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_inse
 			return false;		/* the area has no lock date */
 		if (!row_date(rel, column_arg(rel, trigger->tgargs[1]), tup, &d) || d > until)
 			return false;
-		if (!closed_period_insert && written_by_us(tup))
-			return false;
 		appendStringInfo(&rule, "lock_before: %s %s is on or before the lock date %s of area %s%s",
 						 trigger->tgargs[1], date_text(d), date_text(until), trigger->tgargs[2],
 						 closed_period_insert ? " (the period is closed)" : "");
@@ -230,6 +413,7 @@ check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_inse
 	initStringInfo(&why);
 	if (!may_override(rel, action, location_column, tup, &why))
 		locked_error(rel, tup, rule.data, action, &why);
+	*rule_out = rule.data;
 	return true;
 }
 
@@ -241,6 +425,7 @@ permissions_lock_trigger(PG_FUNCTION_ARGS)
 	Relation	rel;
 	bool		completed;
 	bool		override = false;
+	char	   *rule = NULL;
 	HeapTuple	result;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
@@ -282,26 +467,34 @@ permissions_lock_trigger(PG_FUNCTION_ARGS)
 	{
 		/* only closed periods refuse new rows */
 		result = trigdata->tg_trigtuple;
-		if (!completed && check_row(rel, trigger, result, true))
+		if (!completed && check_row(rel, trigger, result, true, &rule))
+		{
 			(void) perm_activity_row(rel, NULL, result, "override", NULL, 0, perm_identity_reason());
+			remember_override(rel, result, rule);
+		}
 		return PointerGetDatum(result);
 	}
 
 	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
 	{
 		result = trigdata->tg_trigtuple;
-		if (check_row(rel, trigger, result, false))
+		if (check_row(rel, trigger, result, false, &rule))
 			(void) perm_activity_row(rel, result, NULL, "override", NULL, 0, perm_identity_reason());
 		return PointerGetDatum(result);
 	}
 
 	/* UPDATE: the old row may be locked; the new one may not enter a closed period */
-	override = check_row(rel, trigger, trigdata->tg_trigtuple, false);
+	override = check_row(rel, trigger, trigdata->tg_trigtuple, false, &rule);
 	result = trigdata->tg_newtuple;
 	if (!completed && !override)
-		override = check_row(rel, trigger, result, true);
+		override = check_row(rel, trigger, result, true, &rule);
 	if (override)
+	{
 		(void) perm_activity_row(rel, trigdata->tg_trigtuple, result, "override", NULL, 0,
 								 perm_identity_reason());
+		/* the committed row stays locked, under its old key and any new one */
+		remember_override(rel, trigdata->tg_trigtuple, rule);
+		remember_override(rel, result, rule);
+	}
 	return PointerGetDatum(result);
 }

@@ -18,6 +18,7 @@ void
 _PG_init(void)
 {
 	perm_identity_init();
+	perm_locks_init();
 	perm_cache_init();
 	perm_activity_init();
 	perm_direct_init();

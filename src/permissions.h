@@ -124,6 +124,7 @@ perm_row_location(Relation rel, HeapTuple tup, AttrNumber attnum, int64 *locatio
  */
 extern uint64 perm_identity_generation;
 extern void perm_identity_init(void);
+extern void perm_locks_init(void);
 extern const char *perm_identity_setting(void);
 extern const char *perm_identity_reason(void);
 extern bool perm_loading_dump(void);
@@ -258,6 +259,7 @@ typedef struct PermUser
 
 extern void perm_cache_init(void);
 extern PermModel *perm_model(void);
+extern Oid	perm_mapped_role(void);
 extern PermUser *perm_acting_user(void);
 extern void perm_pin_acting_user(PermUser *u);
 extern void perm_unpin_acting_user(void);

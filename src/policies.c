@@ -108,7 +108,7 @@ row_check_stamp(RowCheck *c)
 	c->stmt_start = GetCurrentStatementStartTimestamp();
 	c->lxid = MyProc->lxid;
 	c->identity_generation = perm_identity_generation;
-	c->roleid = GetUserId();
+	c->roleid = perm_mapped_role();
 }
 
 /*
@@ -147,7 +147,7 @@ permissions_allows_row(PG_FUNCTION_ARGS)
 	 */
 	if (likely(c->confirmed &&
 			   c->identity_generation == perm_identity_generation &&
-			   c->roleid == GetUserId() &&
+			   c->roleid == perm_mapped_role() &&
 			   c->lxid == MyProc->lxid &&
 			   c->stmt_start == GetCurrentStatementStartTimestamp()))
 	{

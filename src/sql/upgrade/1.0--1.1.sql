@@ -90,6 +90,13 @@ BEGIN
 		RAISE EXCEPTION 'the table and the override action must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	PERFORM permissions._check_table(tbl, columns);
+	-- computed after BEFORE triggers: a new row's value is not there to check
+	IF EXISTS (SELECT FROM pg_catalog.pg_attribute a
+	            WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) ANY (columns)
+	              AND a.attgenerated OPERATOR(pg_catalog.<>) '') THEN
+		RAISE EXCEPTION 'a lock cannot check a generated column'
+			USING ERRCODE = 'feature_not_supported', HINT = 'Lock on the columns it is computed from.';
+	END IF;
 	IF NOT permissions.action_exists(override_action) THEN
 		RAISE EXCEPTION 'action "%" does not exist', override_action
 			USING ERRCODE = 'undefined_object', HINT = 'Actions are rows of permissions.actions.';
