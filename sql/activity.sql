@@ -246,6 +246,29 @@ SELECT (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(old) k) AS old_key
   FROM permissions.activity WHERE object = 'public.toasty' AND action = 'update' AND row_key = '{"id": 2}';
 DROP TABLE toasty;
 
+-- the log names a table by its schema's current name
+CREATE SCHEMA regress_s1;
+CREATE TABLE regress_s1.t (id int PRIMARY KEY);
+SELECT permissions.track('regress_s1.t');
+INSERT INTO regress_s1.t VALUES (1);
+ALTER SCHEMA regress_s1 RENAME TO regress_s2;
+INSERT INTO regress_s2.t VALUES (2);
+SELECT object, row_key FROM permissions.activity WHERE object LIKE 'regress_s_.t' ORDER BY activity_id;
+DROP SCHEMA regress_s2 CASCADE;
+
+-- a primary key of many columns (PostgreSQL allows 32) is the row_key
+SELECT format('CREATE TABLE long_key (%s, v int, PRIMARY KEY (%s))',
+	string_agg(format('k%s int', g), ', '), string_agg(format('k%s', g), ', '))
+  FROM generate_series(1, 12) g \gexec
+SELECT permissions.track('long_key');
+INSERT INTO long_key SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0;
+SELECT row_key FROM permissions.activity WHERE object = 'public.long_key';
+DROP TABLE long_key;
+
+-- the log cannot log itself
+SELECT permissions.track('permissions.activity');
+\echo :LAST_ERROR_SQLSTATE
+
 -- the log's BRIN index is kept by the writer, also in a summarized range
 -- (as the first is), whose summary each entry widens; an index the DBA
 -- adds is kept too

@@ -312,7 +312,7 @@ static PermDirectTable activity_table = {"activity", ACTIVITY_NCOLS, activity_co
 
 /* per logged table: its name and primary key columns, until its relcache entry changes */
 #define MAX_LOGGED_TABLES 16
-#define MAX_KEY_COLUMNS 8
+#define MAX_KEY_COLUMNS INDEX_MAX_KEYS
 
 typedef struct LoggedTable
 {
@@ -345,15 +345,26 @@ activity_authid_callback(Datum arg, int cacheid, uint32 hashvalue)
 	role_name_oid = InvalidOid;
 }
 
+/* a schema renamed: the names in the log change with it */
+static void
+activity_namespace_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	for (int i = 0; i < nlogged_tables; i++)
+		logged_tables[i].relid = InvalidOid;
+}
+
 void
 perm_activity_init(void)
 {
 	CacheRegisterRelcacheCallback(activity_relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, activity_authid_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, activity_namespace_callback, (Datum) 0);
 }
 
 /*
- * The name and key columns of a logged table
+ * The name and key columns of a logged table.  The slot may be taken for
+ * another table while a value is rendered (a cast that writes to another
+ * tracked table), so callers copy it.
  */
 static LoggedTable *
 logged_table(Relation rel)
@@ -404,16 +415,16 @@ static Jsonb *
 row_key(Relation rel, HeapTuple tup)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	LoggedTable *t = logged_table(rel);
+	LoggedTable t = *logged_table(rel);
 	Datum	   *values;
 	bool	   *nulls;
 
-	if (t->nkeys < 0)
+	if (t.nkeys < 0)
 		return NULL;
 	values = palloc(sizeof(Datum) * desc->natts);
 	nulls = palloc(sizeof(bool) * desc->natts);
 	heap_deform_tuple(tup, desc, values, nulls);
-	return columns_object(desc, t->keys, t->nkeys, values, nulls);
+	return columns_object(desc, t.keys, t.nkeys, values, nulls);
 }
 
 /*
@@ -469,7 +480,7 @@ perm_as_owner(void (*f) (void *), void *arg)
 	if (!OidIsValid(outer_role))
 	{
 		perm_pin_acting_user(perm_acting_user());
-		outer_role = save_userid;
+		outer_role = perm_mapped_role();
 		pinned_here = true;
 	}
 	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
@@ -534,7 +545,7 @@ perm_activity_append(const char *action, const char *object, Jsonb *key,
 	Datum	   *values = entry.values;
 	char	   *nulls = entry.nulls;
 	PermUser   *u = perm_attributed_user();
-	Oid			roleid = OidIsValid(outer_role) ? outer_role : GetUserId();
+	Oid			roleid = OidIsValid(outer_role) ? outer_role : perm_mapped_role();
 	NameData	role;
 	Relation	rel;
 
@@ -594,7 +605,7 @@ bool
 perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *action,
 				  char **ignore, int nignore, const char *reason)
 {
-	LoggedTable *t = logged_table(rel);
+	LoggedTable t = *logged_table(rel);
 	TupleDesc	desc = RelationGetDescr(rel);
 	int			natts = desc->natts;
 	/* one allocation for both rows' values and the changed columns */
@@ -629,10 +640,10 @@ perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *
 	}
 	if (oldtup != NULL && newtup != NULL && ncols == 0)
 		return false;
-	if (t->nkeys >= 0)
-		key = columns_object(desc, t->keys, t->nkeys,
+	if (t.nkeys >= 0)
+		key = columns_object(desc, t.keys, t.nkeys,
 							 newtup ? new_values : old_values, newtup ? new_nulls : old_nulls);
-	perm_activity_append(action, t->object, key,
+	perm_activity_append(action, t.object, key,
 						 oldtup ? columns_object(desc, cols, ncols, old_values, old_nulls) : NULL,
 						 newtup ? columns_object(desc, cols, ncols, new_values, new_nulls) : NULL,
 						 reason);

@@ -93,6 +93,10 @@ CREATE FUNCTION permissions.track(tbl regclass, ignore_columns name[] DEFAULT '{
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
 BEGIN
 	PERFORM permissions._check_table(tbl, ignore_columns);
+	IF tbl OPERATOR(pg_catalog.=) 'permissions.activity'::pg_catalog.regclass THEN
+		RAISE EXCEPTION 'permissions.activity cannot be tracked'
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'It is the log itself; each entry would log itself again.';
+	END IF;
 	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
 	            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
 		EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', tbl);
