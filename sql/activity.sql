@@ -108,6 +108,22 @@ DROP INDEX permissions.activity_new_name;
 INSERT INTO items VALUES (10, 'pin', 1, NULL, now(), NULL);
 SELECT action, new->>'name' AS name FROM permissions.activity
  WHERE object = 'public.items' AND row_key = '{"id": 10}';
+-- ... and a column whose type the DBA changed is honoured as any INSERT
+-- honours it: a domain's CHECK refuses, json is stored as json
+CREATE DOMAIN regress_object AS text CHECK (VALUE NOT LIKE '%forbidden%');
+ALTER TABLE permissions.activity ALTER COLUMN object TYPE regress_object;
+CREATE TABLE forbidden_items (id int PRIMARY KEY);
+SELECT permissions.track('forbidden_items');
+INSERT INTO forbidden_items VALUES (1);
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE permissions.activity ALTER COLUMN object TYPE text;
+DROP TABLE forbidden_items;
+DROP DOMAIN regress_object;
+ALTER TABLE permissions.activity ALTER COLUMN new TYPE json USING new::json;
+INSERT INTO items VALUES (14, 'tack', 1, NULL, now(), NULL);
+SELECT pg_typeof(new) AS new_type, new->>'name' AS name FROM permissions.activity
+ WHERE object = 'public.items' AND row_key = '{"id": 14}';
+ALTER TABLE permissions.activity ALTER COLUMN new TYPE jsonb USING new::jsonb;
 -- more dropped columns than the direct writer keeps room for on its stack
 DO $$
 BEGIN

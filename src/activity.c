@@ -308,7 +308,16 @@ static const char *const activity_columns[ACTIVITY_NCOLS] = {
 	"old", "new", "reason", "xact"
 };
 
-static PermDirectTable activity_table = {"activity", ACTIVITY_NCOLS, activity_columns};
+static const Oid activity_types[ACTIVITY_NCOLS] = {
+	INT8OID, TIMESTAMPTZOID, TEXTOID, NAMEOID, TEXTOID, TEXTOID, JSONBOID,
+	JSONBOID, JSONBOID, TEXTOID, XID8OID
+};
+static const bool activity_nullable[ACTIVITY_NCOLS] = {
+	false, false, true, false, false, false, true, true, true, true, false
+};
+
+static PermDirectTable activity_table = {"activity", ACTIVITY_NCOLS, activity_columns,
+activity_types, activity_nullable};
 
 /* per logged table: its name and primary key columns, until its relcache entry changes */
 #define MAX_LOGGED_TABLES 16

@@ -9,9 +9,10 @@
  * extension made it -- every column known, no other column, no insert
  * triggers, no CHECK constraints, only plain immediate indexes, a heap --
  * a row goes in the way CatalogTupleInsert puts a catalog row in: one
- * heap_insert, one index_insert per index.  Anything else a DBA added (an
- * expression index, a column with a default, a trigger) makes the caller
- * use its SQL path, which honours it.
+ * heap_insert, one index_insert per index.  Anything else a DBA added or
+ * changed (an expression index, a column with a default, a trigger, a
+ * column's type or NOT NULL) makes the caller use its SQL path, which
+ * honours it.
  *
  * What a table looks like, and its indexes' descriptions (with what their
  * access methods keep in them, e.g. BRIN's opclass descriptor), are kept
@@ -82,8 +83,18 @@ describe(PermDirectTable *d, Relation rel)
 	d->direct = true;
 	for (int i = 0; i < d->ncols; i++)
 	{
+		Form_pg_attribute att;
+
 		d->attnums[i] = attnameAttNum(rel, d->columns[i], false);
 		if (d->attnums[i] <= 0)
+		{
+			d->direct = false;
+			continue;
+		}
+		/* a type, typmod, NOT NULL or generation a DBA changed is the SQL path's to honour */
+		att = TupleDescAttr(desc, d->attnums[i] - 1);
+		if (att->atttypid != d->types[i] || att->atttypmod != -1 || att->attgenerated ||
+			(att->attnotnull && d->nullable[i]))
 			d->direct = false;
 	}
 	for (int i = 0; i < desc->natts; i++)

@@ -140,7 +140,15 @@ static const char *const notification_columns[NOTIFICATION_NCOLS] = {
 	"notification_id", "user_id", "kind", "subject", "subject_id", "payload",
 	"created_at", "read_at", "xact"
 };
-static PermDirectTable notifications_table = {"notifications", NOTIFICATION_NCOLS, notification_columns};
+static const Oid notification_types[NOTIFICATION_NCOLS] = {
+	INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TIMESTAMPTZOID,
+	TIMESTAMPTZOID, XID8OID
+};
+static const bool notification_nullable[NOTIFICATION_NCOLS] = {
+	false, false, false, true, true, true, false, true, false
+};
+static PermDirectTable notifications_table = {"notifications", NOTIFICATION_NCOLS, notification_columns,
+notification_types, notification_nullable};
 
 /*
  * Look up one row of rel by equality on the leading (text) columns of its

@@ -315,10 +315,15 @@ extern ArrayType *perm_locations_array(const int64 *locations, int n);
 
 typedef struct PermDirectTable
 {
-	/* given: permissions.<name>, its columns as created, the identity first */
+	/*
+	 * given: permissions.<name>, its columns as created (the identity first),
+	 * their types, and which of them the writer may leave NULL
+	 */
 	const char *name;
 	int			ncols;
 	const char *const *columns;
+	const Oid  *types;
+	const bool *nullable;
 	/* found: kept until the relcache entry of the table or an index changes */
 	bool		registered;
 	Oid			relid;
