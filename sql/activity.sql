@@ -281,6 +281,23 @@ INSERT INTO long_key SELECT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0;
 SELECT row_key FROM permissions.activity WHERE object = 'public.long_key';
 DROP TABLE long_key;
 
+-- a partition's rows are logged under the partitioned table's name (its
+-- current one); a row moving to another partition is, as PostgreSQL runs
+-- it, a delete and an insert
+CREATE TABLE parted (id int, region int, qty int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE TABLE parted_1 PARTITION OF parted FOR VALUES IN (1);
+CREATE TABLE parted_2 PARTITION OF parted FOR VALUES IN (2);
+SELECT permissions.track('parted');
+INSERT INTO parted VALUES (1, 1, 10);
+INSERT INTO parted_2 VALUES (2, 2, 20);
+UPDATE parted SET qty = 11 WHERE id = 1;
+UPDATE parted SET region = 2 WHERE id = 1;
+ALTER TABLE parted RENAME TO parted_renamed;
+DELETE FROM parted_renamed WHERE id = 2;
+SELECT object, action, row_key, old, new FROM permissions.activity
+ WHERE object LIKE 'public.parted%' ORDER BY activity_id;
+DROP TABLE parted_renamed;
+
 -- the log cannot log itself
 SELECT permissions.track('permissions.activity');
 \echo :LAST_ERROR_SQLSTATE

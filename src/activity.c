@@ -27,6 +27,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "parser/parse_relation.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
@@ -326,6 +327,7 @@ activity_types, activity_nullable};
 typedef struct LoggedTable
 {
 	Oid			relid;
+	Oid			named_relid;	/* a partition's root; else relid */
 	char		object[2 * NAMEDATALEN + 8];
 	int			nkeys;			/* -1: no usable primary key */
 	AttrNumber	keys[MAX_KEY_COLUMNS];
@@ -343,7 +345,8 @@ activity_relcache_callback(Datum arg, Oid relid)
 {
 	for (int i = 0; i < nlogged_tables; i++)
 	{
-		if (!OidIsValid(relid) || logged_tables[i].relid == relid)
+		if (!OidIsValid(relid) || logged_tables[i].relid == relid ||
+			logged_tables[i].named_relid == relid)
 			logged_tables[i].relid = InvalidOid;
 	}
 }
@@ -395,7 +398,10 @@ logged_table(Relation rel)
 	if (t == NULL)
 		t = &logged_tables[nlogged_tables < MAX_LOGGED_TABLES ? nlogged_tables++ : relid % MAX_LOGGED_TABLES];
 
-	strlcpy(t->object, perm_relation_name(relid), sizeof(t->object));
+	/* a partition's rows are the partitioned table's, as users query them */
+	t->named_relid = rel->rd_rel->relispartition ?
+		llast_oid(get_partition_ancestors(relid)) : relid;
+	strlcpy(t->object, perm_relation_name(t->named_relid), sizeof(t->object));
 	t->nkeys = -1;
 	pk = RelationGetPrimaryKeyIndex(rel);
 	if (OidIsValid(pk))
