@@ -298,6 +298,19 @@ SELECT object, action, row_key, old, new FROM permissions.activity
  WHERE object LIKE 'public.parted%' ORDER BY activity_id;
 DROP TABLE parted_renamed;
 
+-- an ignored column renamed (or dropped) since track(): writes fail rather
+-- than log it under its new name, until track() names it again
+CREATE TABLE secretive (id int PRIMARY KEY, secret text, note text);
+SELECT permissions.track('secretive', '{secret,secret}');
+INSERT INTO secretive VALUES (1, 'hunter2', 'a');
+ALTER TABLE secretive RENAME COLUMN secret TO pwd;
+UPDATE secretive SET pwd = 'hunter3', note = 'b';
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.track('secretive', '{pwd}');
+UPDATE secretive SET pwd = 'hunter3', note = 'b';
+SELECT action, old, new FROM permissions.activity WHERE object = 'public.secretive' ORDER BY activity_id;
+DROP TABLE secretive;
+
 -- the log cannot log itself
 SELECT permissions.track('permissions.activity');
 \echo :LAST_ERROR_SQLSTATE

@@ -140,6 +140,27 @@ is_ignored(char **ignore, int nignore, const char *name)
 	return false;
 }
 
+/*
+ * Every ignored column must still be there under its name: one renamed
+ * (or dropped) since track() would otherwise be logged under its new name,
+ * which is how a secret column leaks.  Fail instead, until track() is
+ * called again with the table's current names.
+ */
+static void
+check_ignored_columns(Relation rel, char **ignore, int nignore)
+{
+	for (int i = 0; i < nignore; i++)
+	{
+		if (attnameAttNum(rel, ignore[i], false) <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("table %s no longer has column \"%s\", which permissions.track() ignores",
+							perm_relation_name(RelationGetRelid(rel)), ignore[i]),
+					 errdetail("A renamed ignored column would be logged under its new name."),
+					 errhint("Call permissions.track() again with the columns to ignore as they are named now.")));
+	}
+}
+
 /* jsonb's order of object keys: shorter first, then bytewise */
 static int
 pair_cmp(const void *a, const void *b)
@@ -631,6 +652,7 @@ perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *
 	bool	   *new_nulls = old_nulls + natts;
 	AttrNumber *cols = (AttrNumber *) (new_nulls + natts);
 	int			ncols = 0;
+	int			nmatched = 0;	/* live columns that are ignored */
 	Jsonb	   *key = NULL;
 
 	if (oldtup != NULL)
@@ -641,8 +663,13 @@ perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 
-		if (att->attisdropped || is_ignored(ignore, nignore, NameStr(att->attname)))
+		if (att->attisdropped)
 			continue;
+		if (nignore > 0 && is_ignored(ignore, nignore, NameStr(att->attname)))
+		{
+			nmatched++;
+			continue;
+		}
 		/*
 		 * an update logs only what changed: compared by content, since the
 		 * toaster may have compressed or moved out a value the UPDATE did not
@@ -653,6 +680,8 @@ perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup, const char *
 			continue;
 		cols[ncols++] = i + 1;
 	}
+	if (nmatched < nignore)
+		check_ignored_columns(rel, ignore, nignore);	/* also passes repeated names */
 	if (oldtup != NULL && newtup != NULL && ncols == 0)
 		return false;
 	if (t.nkeys >= 0)
