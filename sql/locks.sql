@@ -128,6 +128,41 @@ UPDATE part_moves SET location_id = 2 WHERE id = 2;
 RESET permissions.user_id;
 RESET ROLE;
 SELECT tableoid::regclass, id, status FROM part_moves ORDER BY id;
+-- TRUNCATE of one partition is refused too (each partition gets the lock's
+-- statement trigger), and of one added later once the lock is renewed
+GRANT TRUNCATE ON part_moves_1 TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+TRUNCATE part_moves_1;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+RESET ROLE;
+CREATE TABLE part_moves_3 PARTITION OF part_moves FOR VALUES IN (3);
+SELECT severity, object, problem FROM permissions.lint() WHERE problem LIKE 'under locked table%';
+SELECT permissions.lock_completed('part_moves', 'status', '{completed}', 'stock.override', 'location_id');
+SELECT count(*) AS unreached FROM permissions.lint() WHERE problem LIKE 'under locked table%';
+
+-- an inheritance child's rows, changed through its parent, are locked too
+CREATE TABLE inh_moves (id int PRIMARY KEY, status text NOT NULL);
+CREATE TABLE inh_moves_old () INHERITS (inh_moves);
+INSERT INTO inh_moves_old VALUES (1, 'completed');
+SELECT permissions.lock_completed('inh_moves', 'status', '{completed}', 'orders.override');
+GRANT SELECT, UPDATE, DELETE ON inh_moves TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+UPDATE inh_moves SET status = 'draft';
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM inh_moves;
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+RESET ROLE;
+-- unlock() takes the lock off the tables under it as well
+SELECT permissions.unlock('inh_moves'), permissions.unlock('part_moves');
+SELECT count(*) AS lock_triggers_left FROM pg_trigger
+ WHERE tgrelid IN ('inh_moves'::regclass, 'inh_moves_old'::regclass, 'part_moves'::regclass,
+                   'part_moves_1'::regclass, 'part_moves_2'::regclass, 'part_moves_3'::regclass)
+   AND tgname LIKE 'permissions_lock%';
+DROP TABLE inh_moves CASCADE;
 
 -- lock_before: closed periods
 SELECT permissions.lock_before('moves', 'moved_on', 'stock', 'stock.override', 'location_id');

@@ -108,3 +108,67 @@ BEGIN
 END
 $function$;
 
+-- (re)create one of the lock triggers of a table, and of every table under
+-- it: row triggers reach partitions by themselves, statement (TRUNCATE)
+-- triggers do not, and neither reaches an inheritance child (lint() reports
+-- a table added under a locked one later)
+CREATE OR REPLACE FUNCTION permissions._lock_install(tbl regclass, name text, args text[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_args text := (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(a), ', ') FROM pg_catalog.unnest(args) a);
+	v_rel regclass;
+	v_row boolean;
+	v_trigger text;
+BEGIN
+	FOR v_rel, v_row IN
+		WITH RECURSIVE tree(relid) AS (
+			SELECT tbl::oid
+			UNION
+			SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
+		SELECT t.relid::regclass, t.relid OPERATOR(pg_catalog.=) tbl OR NOT c.relispartition
+		  FROM tree t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+	LOOP
+		FOREACH v_trigger IN ARRAY CASE WHEN v_row THEN ARRAY[name, name || '_truncate'] ELSE ARRAY[name || '_truncate'] END LOOP
+			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
+			            AND t.tgname OPERATOR(pg_catalog.=) v_trigger) THEN
+				EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_trigger, v_rel);
+			END IF;
+		END LOOP;
+		IF v_row THEN
+			EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %s
+				FOR EACH ROW EXECUTE FUNCTION permissions.lock_trigger(%s)', name, v_rel, v_args);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name);
+		END IF;
+		EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s
+			FOR EACH STATEMENT EXECUTE FUNCTION permissions.lock_trigger(%s)', name || '_truncate', v_rel, v_args);
+		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name || '_truncate');
+	END LOOP;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION permissions.unlock(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_rel regclass;
+	v_name text;
+BEGIN
+	-- the table's, then what _lock_install put on the tables under it (a
+	-- partition's row triggers went with its parent's)
+	FOR v_rel, v_name IN
+		WITH RECURSIVE tree(relid, depth) AS (
+			SELECT tbl::oid, 0
+			UNION
+			SELECT i.inhrelid, tree.depth OPERATOR(pg_catalog.+) 1
+			  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
+		SELECT t.tgrelid::regclass, t.tgname::text
+		  FROM tree JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) tree.relid
+		 WHERE t.tgname IN ('permissions_lock_completed', 'permissions_lock_completed_truncate',
+		                    'permissions_lock_before', 'permissions_lock_before_truncate')
+		   AND t.tgparentid OPERATOR(pg_catalog.=) 0
+		 ORDER BY tree.depth
+	LOOP
+		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_name, v_rel);
+	END LOOP;
+END
+$function$;
+
