@@ -243,6 +243,10 @@ BEGIN;
 UPDATE bins SET status = 'completed' WHERE id = 2;
 UPDATE bins SET qty = 3 WHERE id = 2;
 COMMIT;
+-- an override that moves the row needs the right at the new location too
+SET permissions.reason = 'wrong bin';
+UPDATE bins SET location_id = 2 WHERE id = 2;              -- mg has read-only access at York
+\echo :LAST_ERROR_SQLSTATE
 -- a reason of blanks is no reason
 SET permissions.reason = '   ';
 UPDATE bins SET qty = 10 WHERE id = 11;

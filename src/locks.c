@@ -490,6 +490,17 @@ permissions_lock_trigger(PG_FUNCTION_ARGS)
 		override = check_row(rel, trigger, result, true, &rule);
 	if (override)
 	{
+		const char *action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
+		const char *location_column = completed ? trigger->tgargs[3] : trigger->tgargs[4];
+		StringInfoData why;
+
+		/* a row moved to another location: the right must hold there too */
+		initStringInfo(&why);
+		if (location_column[0] != '\0' &&
+			!may_override(rel, action, location_column, result, &why))
+			locked_error(rel, trigdata->tg_trigtuple,
+						 psprintf("%s, and the change moves it to another location", rule),
+						 action, &why);
 		(void) perm_activity_row(rel, trigdata->tg_trigtuple, result, "override", NULL, 0,
 								 perm_identity_reason());
 		/* the committed row stays locked, under its old key and any new one */
