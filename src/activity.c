@@ -715,17 +715,25 @@ permissions_activity_trigger(PG_FUNCTION_ARGS)
 	HeapTuple	newtup = NULL;
 	const char *action;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_AFTER(trigdata->tg_event))
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		(!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) && !TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function permissions.activity_trigger must be fired AFTER ... FOR EACH ROW")));
+				 errmsg("function permissions.activity_trigger must be fired AFTER ... FOR EACH ROW, or AFTER TRUNCATE")));
 	trigger = trigdata->tg_trigger;
 	grants = trigger->tgnargs > 0 && strcmp(trigger->tgargs[0], "grant") == 0;
 
 	/* a dump being loaded brings its own log (see perm_loading_dump) */
 	if (perm_loading_dump())
 		return PointerGetDatum(NULL);
+
+	/* TRUNCATE: one entry for the table (each partition truncated has its own) */
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+	{
+		perm_activity_append("truncate", perm_relation_name(RelationGetRelid(trigdata->tg_relation)),
+							 NULL, NULL, NULL, perm_identity_reason());
+		return PointerGetDatum(NULL);
+	}
 
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{

@@ -58,6 +58,10 @@ BEGIN
 			 FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger(%L)', t,
 			CASE WHEN t IN ('role_privileges', 'location_access', 'memberships') THEN 'grant' ELSE 'config' END);
 		EXECUTE pg_catalog.format('ALTER TABLE permissions.%I ENABLE ALWAYS TRIGGER activity_log', t);
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER activity_log_truncate AFTER TRUNCATE ON permissions.%I
+			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''config'')', t);
+		EXECUTE pg_catalog.format('ALTER TABLE permissions.%I ENABLE ALWAYS TRIGGER activity_log_truncate', t);
 	END LOOP;
 END
 $$;
@@ -89,35 +93,88 @@ BEGIN
 END
 $function$;
 
+-- a table and every table under it (partitions, inheritance children), the
+-- table first (internal): what track() and the lock functions reach
+CREATE FUNCTION permissions._table_tree(tbl regclass)
+	RETURNS TABLE (relid regclass, depth integer, is_partition boolean)
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
+	WITH RECURSIVE tree(relid, depth) AS (
+		SELECT tbl::oid, 0
+		UNION
+		SELECT i.inhrelid, tree.depth OPERATOR(pg_catalog.+) 1
+		  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
+	SELECT t.relid::pg_catalog.regclass, t.depth, c.relispartition
+	  FROM tree t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+	 ORDER BY t.depth
+$function$;
+
+-- drop the named triggers from a table and the tables under it, the
+-- table's first (internal; a partition's cloned row trigger goes with its
+-- parent's)
+CREATE FUNCTION permissions._drop_tree_triggers(tbl regclass, names text[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_rel regclass;
+	v_name text;
+BEGIN
+	FOR v_rel, v_name IN
+		SELECT t.tgrelid::regclass, t.tgname::text
+		  FROM permissions._table_tree(tbl) tree JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) tree.relid
+		 WHERE t.tgname OPERATOR(pg_catalog.=) ANY (names) AND t.tgparentid OPERATOR(pg_catalog.=) 0
+		 ORDER BY tree.depth
+	LOOP
+		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_name, v_rel);
+	END LOOP;
+END
+$function$;
+
 CREATE FUNCTION permissions.track(tbl regclass, ignore_columns name[] DEFAULT '{}') RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_args text := (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(x), ', ')
+	                  FROM pg_catalog.unnest(ARRAY['track']::text[] OPERATOR(pg_catalog.||)
+	                                         coalesce(ignore_columns, '{}')::text[]) x);
+	v_rel regclass;
+	v_row boolean;
 BEGIN
 	PERFORM permissions._check_table(tbl, ignore_columns);
 	IF tbl OPERATOR(pg_catalog.=) 'permissions.activity'::pg_catalog.regclass THEN
 		RAISE EXCEPTION 'permissions.activity cannot be tracked'
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'It is the log itself; each entry would log itself again.';
 	END IF;
-	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
-	            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
-		EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', tbl);
-	END IF;
-	EXECUTE pg_catalog.format(
-		'CREATE TRIGGER permissions_track AFTER INSERT OR UPDATE OR DELETE ON %s
-		 FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger(%s)', tbl,
-		(SELECT pg_catalog.string_agg(pg_catalog.quote_literal(x), ', ')
-		   FROM pg_catalog.unnest(ARRAY['track']::text[] OPERATOR(pg_catalog.||) coalesce(ignore_columns, '{}')::text[]) x));
-	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track', tbl);
+	-- the table and every table under it: the row trigger reaches partitions
+	-- by itself, the TRUNCATE trigger does not, and neither reaches an
+	-- inheritance child (lint() reports a table added under it later)
+	FOR v_rel, v_row IN
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
+	LOOP
+		IF v_row THEN
+			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
+			            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
+				EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', v_rel);
+			END IF;
+			EXECUTE pg_catalog.format(
+				'CREATE TRIGGER permissions_track AFTER INSERT OR UPDATE OR DELETE ON %s
+				 FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger(%s)', v_rel, v_args);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track', v_rel);
+		END IF;
+		IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
+		            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track_truncate') THEN
+			EXECUTE pg_catalog.format('DROP TRIGGER permissions_track_truncate ON %s', v_rel);
+		END IF;
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
+			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
+		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
+	END LOOP;
 END
 $function$;
 COMMENT ON FUNCTION permissions.track(regclass, name[]) IS
-	'log every INSERT, UPDATE and DELETE of a table in permissions.activity';
+	'log every INSERT, UPDATE, DELETE and TRUNCATE of a table, and of the tables under it, in permissions.activity';
 
 CREATE FUNCTION permissions.untrack(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
 BEGIN
-	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
-	            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
-		EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', tbl);
-	END IF;
+	PERFORM permissions._drop_tree_triggers(tbl, ARRAY['permissions_track', 'permissions_track_truncate']);
 END
 $function$;

@@ -16,6 +16,9 @@ CREATE TRIGGER activity_log AFTER INSERT OR UPDATE OR DELETE ON permissions.lock
 ALTER TABLE permissions.lock_dates ENABLE ALWAYS TRIGGER config_guard;
 ALTER TABLE permissions.lock_dates ENABLE ALWAYS TRIGGER config_changed;
 ALTER TABLE permissions.lock_dates ENABLE ALWAYS TRIGGER activity_log;
+CREATE TRIGGER activity_log_truncate AFTER TRUNCATE ON permissions.lock_dates
+	FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger('config');
+ALTER TABLE permissions.lock_dates ENABLE ALWAYS TRIGGER activity_log_truncate;
 
 CREATE FUNCTION permissions.lock_trigger() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'permissions_lock_trigger' LANGUAGE C;
@@ -56,12 +59,7 @@ DECLARE
 	v_trigger text;
 BEGIN
 	FOR v_rel, v_row IN
-		WITH RECURSIVE tree(relid) AS (
-			SELECT tbl::oid
-			UNION
-			SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
-		SELECT t.relid::regclass, t.relid OPERATOR(pg_catalog.=) tbl OR NOT c.relispartition
-		  FROM tree t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
 	LOOP
 		FOREACH v_trigger IN ARRAY CASE WHEN v_row THEN ARRAY[name, name || '_truncate'] ELSE ARRAY[name || '_truncate'] END LOOP
 			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
@@ -120,26 +118,8 @@ COMMENT ON FUNCTION permissions.lock_before(regclass, name, text, text, name) IS
 
 CREATE FUNCTION permissions.unlock(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
-DECLARE
-	v_rel regclass;
-	v_name text;
 BEGIN
-	-- the table's, then what _lock_install put on the tables under it (a
-	-- partition's row triggers went with its parent's)
-	FOR v_rel, v_name IN
-		WITH RECURSIVE tree(relid, depth) AS (
-			SELECT tbl::oid, 0
-			UNION
-			SELECT i.inhrelid, tree.depth OPERATOR(pg_catalog.+) 1
-			  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
-		SELECT t.tgrelid::regclass, t.tgname::text
-		  FROM tree JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) tree.relid
-		 WHERE t.tgname IN ('permissions_lock_completed', 'permissions_lock_completed_truncate',
-		                    'permissions_lock_before', 'permissions_lock_before_truncate')
-		   AND t.tgparentid OPERATOR(pg_catalog.=) 0
-		 ORDER BY tree.depth
-	LOOP
-		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_name, v_rel);
-	END LOOP;
+	PERFORM permissions._drop_tree_triggers(tbl, ARRAY['permissions_lock_completed', 'permissions_lock_completed_truncate',
+	                                            'permissions_lock_before', 'permissions_lock_before_truncate']);
 END
 $function$;

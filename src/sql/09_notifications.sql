@@ -80,6 +80,9 @@ CREATE TRIGGER activity_log AFTER INSERT OR UPDATE OR DELETE ON permissions.aler
 	FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger('config');
 ALTER TABLE permissions.alert_rules ENABLE ALWAYS TRIGGER config_guard;
 ALTER TABLE permissions.alert_rules ENABLE ALWAYS TRIGGER activity_log;
+CREATE TRIGGER activity_log_truncate AFTER TRUNCATE ON permissions.alert_rules
+	FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger('config');
+ALTER TABLE permissions.alert_rules ENABLE ALWAYS TRIGGER activity_log_truncate;
 
 -- which due rows were announced, for which due date
 CREATE TABLE permissions.alert_sent (

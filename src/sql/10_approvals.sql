@@ -28,6 +28,9 @@ CREATE TRIGGER activity_log AFTER INSERT OR UPDATE OR DELETE ON permissions.appr
 ALTER TABLE permissions.approval_rules ENABLE ALWAYS TRIGGER config_guard;
 ALTER TABLE permissions.approval_rules ENABLE ALWAYS TRIGGER config_changed;
 ALTER TABLE permissions.approval_rules ENABLE ALWAYS TRIGGER activity_log;
+CREATE TRIGGER activity_log_truncate AFTER TRUNCATE ON permissions.approval_rules
+	FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger('config');
+ALTER TABLE permissions.approval_rules ENABLE ALWAYS TRIGGER activity_log_truncate;
 
 -- every request for approval; written only by the extension
 CREATE TABLE permissions.approval_requests (

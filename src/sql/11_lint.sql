@@ -96,15 +96,18 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) f.pronamespace
 	 WHERE n.nspname OPERATOR(pg_catalog.=) 'permissions' AND t.tgenabled OPERATOR(pg_catalog.=) 'D'
 	UNION ALL
-	-- a table under a locked one (a partition or an inheritance child added
-	-- after the lock) that the lock does not reach
+	-- a table under a locked or tracked one (a partition or an inheritance
+	-- child added later) that the lock or track() does not reach
 	SELECT 'error', 'table ' || i.inhrelid::pg_catalog.regclass::text,
-	       'under locked table ' || i.inhparent::pg_catalog.regclass::text || ' but without its trigger ' || t.tgname,
-	       'Call the lock function on ' || i.inhparent::pg_catalog.regclass::text || ' again: it covers the tables under it.'
+	       'under ' || CASE WHEN t.tgname LIKE 'permissions\_track%' THEN 'tracked' ELSE 'locked' END ||
+	       ' table ' || i.inhparent::pg_catalog.regclass::text || ' but without its trigger ' || t.tgname,
+	       'Call ' || CASE WHEN t.tgname LIKE 'permissions\_track%' THEN 'permissions.track()' ELSE 'the lock function' END ||
+	       ' on ' || i.inhparent::pg_catalog.regclass::text || ' again: it covers the tables under it.'
 	  FROM pg_catalog.pg_inherits i
 	  JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) i.inhparent
 	 WHERE t.tgname IN ('permissions_lock_completed', 'permissions_lock_completed_truncate',
-	                    'permissions_lock_before', 'permissions_lock_before_truncate')
+	                    'permissions_lock_before', 'permissions_lock_before_truncate',
+	                    'permissions_track', 'permissions_track_truncate')
 	   AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger c WHERE c.tgrelid OPERATOR(pg_catalog.=) i.inhrelid
 	                    AND c.tgname OPERATOR(pg_catalog.=) t.tgname)
 	UNION ALL

@@ -168,6 +168,10 @@ like($err, qr/is locked/, 'a completed row is still locked');
 $node->safe_psql('old', "SET permissions.user_id = 'al'; UPDATE moves SET qty = 77 WHERE id = 8", connstr => $app);
 is($node->safe_psql('old', q{SELECT count(*) FROM permissions.activity WHERE row_key = '{"id": 8}' AND new = '{"qty": 77}'}),
 	'1', 'a change after the update is logged');
+# a table tracked in 1.0 has its TRUNCATE logged after the update too
+is($node->safe_psql('old', q{SELECT string_agg(tgname || ':' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger
+	WHERE tgrelid = 'moves'::regclass AND tgname LIKE 'permissions_track%'}),
+	'permissions_track:A,permissions_track_truncate:A', 'a table tracked in 1.0 gets the TRUNCATE trigger');
 
 # what is new works on the updated database: a purchase order approved by mo
 $node->safe_psql('old', q{

@@ -63,26 +63,119 @@ BEGIN
 END
 $function$;
 
+-- a table and every table under it (partitions, inheritance children), the
+-- table first (internal): what track() and the lock functions reach
+CREATE FUNCTION permissions._table_tree(tbl regclass)
+	RETURNS TABLE (relid regclass, depth integer, is_partition boolean)
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
+	WITH RECURSIVE tree(relid, depth) AS (
+		SELECT tbl::oid, 0
+		UNION
+		SELECT i.inhrelid, tree.depth OPERATOR(pg_catalog.+) 1
+		  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
+	SELECT t.relid::pg_catalog.regclass, t.depth, c.relispartition
+	  FROM tree t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+	 ORDER BY t.depth
+$function$;
+
+-- drop the named triggers from a table and the tables under it, the
+-- table's first (internal; a partition's cloned row trigger goes with its
+-- parent's)
+CREATE FUNCTION permissions._drop_tree_triggers(tbl regclass, names text[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_rel regclass;
+	v_name text;
+BEGIN
+	FOR v_rel, v_name IN
+		SELECT t.tgrelid::regclass, t.tgname::text
+		  FROM permissions._table_tree(tbl) tree JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) tree.relid
+		 WHERE t.tgname OPERATOR(pg_catalog.=) ANY (names) AND t.tgparentid OPERATOR(pg_catalog.=) 0
+		 ORDER BY tree.depth
+	LOOP
+		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_name, v_rel);
+	END LOOP;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION permissions.track(tbl regclass, ignore_columns name[] DEFAULT '{}') RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_args text := (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(x), ', ')
+	                  FROM pg_catalog.unnest(ARRAY['track']::text[] OPERATOR(pg_catalog.||)
+	                                         coalesce(ignore_columns, '{}')::text[]) x);
+	v_rel regclass;
+	v_row boolean;
 BEGIN
 	PERFORM permissions._check_table(tbl, ignore_columns);
 	IF tbl OPERATOR(pg_catalog.=) 'permissions.activity'::pg_catalog.regclass THEN
 		RAISE EXCEPTION 'permissions.activity cannot be tracked'
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'It is the log itself; each entry would log itself again.';
 	END IF;
-	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
-	            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
-		EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', tbl);
-	END IF;
-	EXECUTE pg_catalog.format(
-		'CREATE TRIGGER permissions_track AFTER INSERT OR UPDATE OR DELETE ON %s
-		 FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger(%s)', tbl,
-		(SELECT pg_catalog.string_agg(pg_catalog.quote_literal(x), ', ')
-		   FROM pg_catalog.unnest(ARRAY['track']::text[] OPERATOR(pg_catalog.||) coalesce(ignore_columns, '{}')::text[]) x));
-	EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track', tbl);
+	-- the table and every table under it: the row trigger reaches partitions
+	-- by itself, the TRUNCATE trigger does not, and neither reaches an
+	-- inheritance child (lint() reports a table added under it later)
+	FOR v_rel, v_row IN
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
+	LOOP
+		IF v_row THEN
+			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
+			            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track') THEN
+				EXECUTE pg_catalog.format('DROP TRIGGER permissions_track ON %s', v_rel);
+			END IF;
+			EXECUTE pg_catalog.format(
+				'CREATE TRIGGER permissions_track AFTER INSERT OR UPDATE OR DELETE ON %s
+				 FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger(%s)', v_rel, v_args);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track', v_rel);
+		END IF;
+		IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
+		            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track_truncate') THEN
+			EXECUTE pg_catalog.format('DROP TRIGGER permissions_track_truncate ON %s', v_rel);
+		END IF;
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
+			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
+		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
+	END LOOP;
 END
 $function$;
+
+COMMENT ON FUNCTION permissions.track(regclass, name[]) IS
+	'log every INSERT, UPDATE, DELETE and TRUNCATE of a table, and of the tables under it, in permissions.activity';
+
+CREATE OR REPLACE FUNCTION permissions.untrack(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	PERFORM permissions._drop_tree_triggers(tbl, ARRAY['permissions_track', 'permissions_track_truncate']);
+END
+$function$;
+
+-- TRUNCATE is logged too (07_activity.sql and the config tables of 08, 09):
+-- the config tables' triggers, and those of the tables tracked in 1.0
+DO $$
+DECLARE
+	t text;
+	v_rel regclass;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['roles', 'areas', 'role_privileges', 'features', 'actions', 'locations',
+		'settings', 'users', 'location_access', 'memberships', 'lock_dates', 'alert_rules']
+	LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER activity_log_truncate AFTER TRUNCATE ON permissions.%I
+			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''config'')', t);
+		EXECUTE pg_catalog.format('ALTER TABLE permissions.%I ENABLE ALWAYS TRIGGER activity_log_truncate', t);
+	END LOOP;
+	FOR v_rel IN
+		SELECT DISTINCT t.tgrelid::regclass FROM pg_catalog.pg_trigger t
+		 WHERE t.tgname OPERATOR(pg_catalog.=) 'permissions_track'
+	LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
+			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
+		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
+	END LOOP;
+END
+$$;
 
 -- 08_locks.sql
 -- the checks both lock functions make of their arguments (internal)
@@ -121,12 +214,7 @@ DECLARE
 	v_trigger text;
 BEGIN
 	FOR v_rel, v_row IN
-		WITH RECURSIVE tree(relid) AS (
-			SELECT tbl::oid
-			UNION
-			SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
-		SELECT t.relid::regclass, t.relid OPERATOR(pg_catalog.=) tbl OR NOT c.relispartition
-		  FROM tree t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
 	LOOP
 		FOREACH v_trigger IN ARRAY CASE WHEN v_row THEN ARRAY[name, name || '_truncate'] ELSE ARRAY[name || '_truncate'] END LOOP
 			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
@@ -148,27 +236,9 @@ $function$;
 
 CREATE OR REPLACE FUNCTION permissions.unlock(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
-DECLARE
-	v_rel regclass;
-	v_name text;
 BEGIN
-	-- the table's, then what _lock_install put on the tables under it (a
-	-- partition's row triggers went with its parent's)
-	FOR v_rel, v_name IN
-		WITH RECURSIVE tree(relid, depth) AS (
-			SELECT tbl::oid, 0
-			UNION
-			SELECT i.inhrelid, tree.depth OPERATOR(pg_catalog.+) 1
-			  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
-		SELECT t.tgrelid::regclass, t.tgname::text
-		  FROM tree JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) tree.relid
-		 WHERE t.tgname IN ('permissions_lock_completed', 'permissions_lock_completed_truncate',
-		                    'permissions_lock_before', 'permissions_lock_before_truncate')
-		   AND t.tgparentid OPERATOR(pg_catalog.=) 0
-		 ORDER BY tree.depth
-	LOOP
-		EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_name, v_rel);
-	END LOOP;
+	PERFORM permissions._drop_tree_triggers(tbl, ARRAY['permissions_lock_completed', 'permissions_lock_completed_truncate',
+	                                            'permissions_lock_before', 'permissions_lock_before_truncate']);
 END
 $function$;
 
