@@ -156,11 +156,35 @@ DELETE FROM inh_moves;
 \echo :LAST_ERROR_SQLSTATE
 RESET permissions.user_id;
 RESET ROLE;
+-- a table under a locked one is covered from there: unlocking it alone is refused
+SELECT permissions.unlock('inh_moves_old');
+\echo :LAST_ERROR_SQLSTATE
+-- a child reached by two paths (multiple inheritance) is locked and unlocked once
+CREATE TABLE inh_moves_new () INHERITS (inh_moves);
+CREATE TABLE inh_moves_both () INHERITS (inh_moves_old, inh_moves_new);
+SELECT permissions.lock_completed('inh_moves', 'status', '{completed}', 'orders.override');
+SELECT count(*) AS lock_triggers_on_both FROM pg_trigger
+ WHERE tgrelid = 'inh_moves_both'::regclass AND tgname LIKE 'permissions_lock%';
+-- a foreign partition takes the row triggers but no TRUNCATE trigger (it cannot)
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER regress_locks_loop FOREIGN DATA WRAPPER postgres_fdw;
+CREATE TABLE far_moves (id int, location_id int NOT NULL, status text NOT NULL) PARTITION BY LIST (location_id);
+CREATE TABLE far_moves_1 PARTITION OF far_moves FOR VALUES IN (1);
+CREATE FOREIGN TABLE far_moves_9 PARTITION OF far_moves FOR VALUES IN (9) SERVER regress_locks_loop;
+SELECT permissions.lock_completed('far_moves', 'status', '{completed}', 'stock.override', 'location_id');
+SELECT permissions.track('far_moves');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'far_moves_9'::regclass ORDER BY tgname;
+SELECT count(*) AS unreached FROM permissions.lint() WHERE problem LIKE 'under % table%';
+SELECT permissions.unlock('far_moves'), permissions.untrack('far_moves');
+DROP TABLE far_moves;
+DROP SERVER regress_locks_loop;
+DROP EXTENSION postgres_fdw;
 -- unlock() takes the lock off the tables under it as well
 SELECT permissions.unlock('inh_moves'), permissions.unlock('part_moves');
 SELECT count(*) AS lock_triggers_left FROM pg_trigger
- WHERE tgrelid IN ('inh_moves'::regclass, 'inh_moves_old'::regclass, 'part_moves'::regclass,
-                   'part_moves_1'::regclass, 'part_moves_2'::regclass, 'part_moves_3'::regclass)
+ WHERE tgrelid IN ('inh_moves'::regclass, 'inh_moves_old'::regclass, 'inh_moves_new'::regclass,
+                   'inh_moves_both'::regclass, 'part_moves'::regclass, 'part_moves_1'::regclass,
+                   'part_moves_2'::regclass, 'part_moves_3'::regclass)
    AND tgname LIKE 'permissions_lock%';
 DROP TABLE inh_moves CASCADE;
 
@@ -238,6 +262,23 @@ UPDATE bins SET qty = 7 WHERE id = 1;
 UPDATE bins SET qty = 8, id = 11 WHERE id = 1;             -- a new key is the same row
 UPDATE bins SET qty = 9 WHERE id = 11;
 COMMIT;
+-- a row an override moves to another partition stays overridden there
+RESET ROLE;
+CREATE TABLE region_moves (id int, region int, status text NOT NULL, PRIMARY KEY (id, region))
+	PARTITION BY LIST (region);
+CREATE TABLE region_moves_1 PARTITION OF region_moves FOR VALUES IN (1);
+CREATE TABLE region_moves_2 PARTITION OF region_moves FOR VALUES IN (2);
+INSERT INTO region_moves VALUES (1, 1, 'completed');
+SELECT permissions.lock_completed('region_moves', 'status', '{completed}', 'orders.override');
+GRANT SELECT, UPDATE ON region_moves TO regress_locks_app;
+SET ROLE regress_locks_app;
+BEGIN;
+SET LOCAL permissions.reason = 'wrong region';
+UPDATE region_moves SET region = 2 WHERE id = 1;
+RESET permissions.reason;
+UPDATE region_moves SET status = 'draft' WHERE id = 1;     -- in the other partition now
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 -- a row this transaction completed is still its own to finish
 BEGIN;
 UPDATE bins SET status = 'completed' WHERE id = 2;
@@ -341,7 +382,7 @@ SELECT permissions.unlock('moves');
 UPDATE moves SET qty = 0 WHERE id = 2;
 SELECT count(*) AS lock_triggers_left FROM pg_trigger WHERE tgrelid = 'moves'::regclass AND tgname LIKE 'permissions_lock%';
 
-DROP TABLE move_lines, moves, part_moves, orders, bins, padded, gen, gen_later, stamped, hdr_lines, hdr;
+DROP TABLE move_lines, moves, part_moves, orders, region_moves, bins, padded, gen, gen_later, stamped, hdr_lines, hdr;
 DELETE FROM permissions.users WHERE user_id IN ('own', 'clm');
 DROP ROLE regress_locks_owner, regress_locks_clerk;
 REVOKE SET ON PARAMETER permissions.user_id FROM regress_locks_app;

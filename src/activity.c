@@ -420,8 +420,7 @@ logged_table(Relation rel)
 		t = &logged_tables[nlogged_tables < MAX_LOGGED_TABLES ? nlogged_tables++ : relid % MAX_LOGGED_TABLES];
 
 	/* a partition's rows are the partitioned table's, as users query them */
-	t->named_relid = rel->rd_rel->relispartition ?
-		llast_oid(get_partition_ancestors(relid)) : relid;
+	t->named_relid = perm_partition_root(rel);
 	strlcpy(t->object, perm_relation_name(t->named_relid), sizeof(t->object));
 	t->nkeys = -1;
 	pk = RelationGetPrimaryKeyIndex(rel);
@@ -461,6 +460,22 @@ row_key(Relation rel, HeapTuple tup)
 	nulls = palloc(sizeof(bool) * desc->natts);
 	heap_deform_tuple(tup, desc, values, nulls);
 	return columns_object(desc, t.keys, t.nkeys, values, nulls);
+}
+
+/*
+ * The root of rel's partition tree, or rel itself.  A partition being
+ * detached concurrently (an interrupted DETACH ... CONCURRENTLY) has no
+ * ancestors to give: it stands for itself.
+ */
+Oid
+perm_partition_root(Relation rel)
+{
+	List	   *ancestors;
+
+	if (!rel->rd_rel->relispartition)
+		return RelationGetRelid(rel);
+	ancestors = get_partition_ancestors(RelationGetRelid(rel));
+	return ancestors != NIL ? llast_oid(ancestors) : RelationGetRelid(rel);
 }
 
 /*

@@ -181,9 +181,7 @@ streq(const char *a, const char *b)
 static Oid
 document_relid(Relation rel)
 {
-	if (rel->rd_rel->relispartition)
-		return llast_oid(get_partition_ancestors(RelationGetRelid(rel)));
-	return RelationGetRelid(rel);
+	return perm_partition_root(rel);
 }
 
 static AttrNumber

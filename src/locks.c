@@ -37,6 +37,8 @@
 #include "utils/datetime.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "common/hashfn.h"
 #include "utils/memutils.h"
 #include "storage/proc.h"
 #include "utils/lsyscache.h"
@@ -301,67 +303,127 @@ locked_error(Relation rel, HeapTuple tup, const char *rule, const char *action, 
 }
 
 /*
- * Rows overridden by the current transaction, by table and key.  A row
- * version the transaction wrote is not locked itself, but when it replaced
- * a locked one by an override, the committed row is still the locked one:
- * every further change to it in the transaction is an override too (with
- * its own check, reason and entry).  A table without a primary key cannot
- * tell its rows apart: after an override, all its rows this transaction
- * wrote count as overridden.
+ * Rows overridden by the current transaction, by table (a partition's
+ * root, so that a row moved to another partition is still found) and key.
+ * A row version the transaction wrote is not locked itself, but when it
+ * replaced a locked one by an override, the committed row is still the
+ * locked one: every further change to it in the transaction is an override
+ * too (with its own check, reason and entry).  A table without a primary
+ * key cannot tell its rows apart: after an override, all its rows this
+ * transaction wrote count as overridden.  So do rows overridden in a
+ * savepoint later rolled back (failing closed).
  */
+typedef struct OverriddenKey
+{
+	Oid			relid;			/* the partition tree's root */
+	uint32		hash;			/* of the key text */
+} OverriddenKey;
+
+typedef struct OverriddenEntry
+{
+	OverriddenKey key;
+	List	   *rows;			/* of OverriddenRow: the keys of that hash */
+} OverriddenEntry;
+
 typedef struct OverriddenRow
 {
-	Oid			relid;
 	char	   *key;
 	char	   *rule;
 } OverriddenRow;
 
-static List *overridden_rows = NIL;		/* in TopTransactionContext */
+static HTAB *overridden_rows = NULL;	/* in TopTransactionContext */
 static LocalTransactionId overridden_lxid = InvalidLocalTransactionId;
+
+/*
+ * The hash entry of a row key (made when create), or NULL.  The table goes
+ * with its transaction's TopTransactionContext; a new transaction starts
+ * afresh.
+ */
+static OverriddenEntry *
+overridden_entry(Oid root, const char *key, bool create)
+{
+	OverriddenKey k;
+	OverriddenEntry *e;
+	bool		found;
+
+	if (overridden_lxid != MyProc->lxid)
+	{
+		overridden_rows = NULL;
+		overridden_lxid = MyProc->lxid;
+	}
+	if (overridden_rows == NULL)
+	{
+		HASHCTL		ctl;
+
+		if (!create)
+			return NULL;
+		ctl.keysize = sizeof(OverriddenKey);
+		ctl.entrysize = sizeof(OverriddenEntry);
+		ctl.hcxt = TopTransactionContext;
+		overridden_rows = hash_create("permissions overridden rows", 64, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	memset(&k, 0, sizeof(k));
+	k.relid = root;
+	k.hash = hash_bytes((const unsigned char *) key, strlen(key));
+	e = hash_search(overridden_rows, &k, create ? HASH_ENTER : HASH_FIND, &found);
+	if (create && !found)
+		e->rows = NIL;
+	return e;
+}
+
+/*
+ * The rule the row (by its table's partition root and its key) was
+ * overridden under in this transaction, or NULL
+ */
+static const char *
+overridden_rule_of(Oid root, const char *key)
+{
+	OverriddenEntry *e = overridden_entry(root, key, false);
+	ListCell   *lc;
+
+	if (e == NULL)
+		return NULL;
+	foreach(lc, e->rows)
+	{
+		OverriddenRow *r = (OverriddenRow *) lfirst(lc);
+
+		if (strcmp(r->key, key) == 0)
+			return r->rule;
+	}
+	return NULL;
+}
 
 static void
 remember_override(Relation rel, HeapTuple tup, const char *rule)
 {
+	Oid			root = perm_partition_root(rel);
+	char	   *key = perm_activity_row_key_text(rel, tup);
+	OverriddenEntry *e;
 	MemoryContext old;
 	OverriddenRow *r;
 
-	if (overridden_lxid != MyProc->lxid)
-	{
-		overridden_rows = NIL;	/* the list went with its transaction */
-		overridden_lxid = MyProc->lxid;
-	}
+	if (overridden_rule_of(root, key) != NULL)
+		return;
+	e = overridden_entry(root, key, true);
 	old = MemoryContextSwitchTo(TopTransactionContext);
 	r = palloc(sizeof(OverriddenRow));
-	r->relid = RelationGetRelid(rel);
-	r->key = perm_activity_row_key_text(rel, tup);
+	r->key = pstrdup(key);
 	r->rule = pstrdup(rule);
-	overridden_rows = lappend(overridden_rows, r);
+	e->rows = lappend(e->rows, r);
 	MemoryContextSwitchTo(old);
 }
 
 /*
  * The rule a row version this transaction wrote is still under, or NULL
+ * (looked up only once the transaction has overridden something)
  */
 static const char *
 overridden_rule(Relation rel, HeapTuple tup)
 {
-	ListCell   *lc;
-	char	   *key = NULL;
-
-	if (overridden_lxid != MyProc->lxid)
+	if (overridden_lxid != MyProc->lxid || overridden_rows == NULL)
 		return NULL;
-	foreach(lc, overridden_rows)
-	{
-		OverriddenRow *r = (OverriddenRow *) lfirst(lc);
-
-		if (r->relid != RelationGetRelid(rel))
-			continue;
-		if (key == NULL)
-			key = perm_activity_row_key_text(rel, tup);
-		if (strcmp(key, r->key) == 0)
-			return r->rule;
-	}
-	return NULL;
+	return overridden_rule_of(perm_partition_root(rel), perm_activity_row_key_text(rel, tup));
 }
 
 /*

@@ -346,6 +346,7 @@ extern int64 perm_direct_insert(PermDirectTable *d, Relation rel, Datum *values,
  */
 extern void perm_activity_init(void);
 extern char *perm_relation_name(Oid relid);
+extern Oid	perm_partition_root(Relation rel);
 extern AttrNumber perm_column_number(Relation rel, const char *name, const char *installer);
 extern void perm_as_owner(void (*f) (void *), void *arg);
 extern void perm_activity_append(const char *action, const char *object, Jsonb *key,

@@ -96,16 +96,18 @@ $function$;
 -- a table and every table under it (partitions, inheritance children), the
 -- table first (internal): what track() and the lock functions reach
 CREATE FUNCTION permissions._table_tree(tbl regclass)
-	RETURNS TABLE (relid regclass, depth integer, is_partition boolean)
+	RETURNS TABLE (relid regclass, depth integer, is_partition boolean, is_foreign boolean)
 LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	WITH RECURSIVE tree(relid, depth) AS (
 		SELECT tbl::oid, 0
 		UNION
 		SELECT i.inhrelid, tree.depth OPERATOR(pg_catalog.+) 1
-		  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
-	SELECT t.relid::pg_catalog.regclass, t.depth, c.relispartition
-	  FROM tree t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
-	 ORDER BY t.depth
+		  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid),
+	-- once each (multiple inheritance reaches a child by several paths)
+	once AS (SELECT tree.relid, pg_catalog.min(tree.depth) AS depth FROM tree GROUP BY tree.relid)
+	SELECT o.relid::pg_catalog.regclass, o.depth, c.relispartition, c.relkind OPERATOR(pg_catalog.=) 'f'
+	  FROM once o JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) o.relid
+	 ORDER BY o.depth, o.relid
 $function$;
 
 -- drop the named triggers from a table and the tables under it, the
@@ -116,7 +118,18 @@ LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
 DECLARE
 	v_rel regclass;
 	v_name text;
+	v_parent regclass;
 BEGIN
+	-- a table under one that carries the triggers is covered from there:
+	-- taking them off it alone would open it
+	SELECT i.inhparent::regclass INTO v_parent
+	  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) i.inhparent
+	 WHERE i.inhrelid OPERATOR(pg_catalog.=) tbl AND t.tgname OPERATOR(pg_catalog.=) ANY (names)
+	 LIMIT 1;
+	IF v_parent IS NOT NULL THEN
+		RAISE EXCEPTION 'table % is under table %, whose rule covers it', tbl, v_parent
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = pg_catalog.format('Call the function on %s.', v_parent);
+	END IF;
 	FOR v_rel, v_name IN
 		SELECT t.tgrelid::regclass, t.tgname::text
 		  FROM permissions._table_tree(tbl) tree JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) tree.relid
@@ -136,6 +149,7 @@ DECLARE
 	                                         coalesce(ignore_columns, '{}')::text[]) x);
 	v_rel regclass;
 	v_row boolean;
+	v_foreign boolean;
 BEGIN
 	PERFORM permissions._check_table(tbl, ignore_columns);
 	IF tbl OPERATOR(pg_catalog.=) 'permissions.activity'::pg_catalog.regclass THEN
@@ -145,8 +159,9 @@ BEGIN
 	-- the table and every table under it: the row trigger reaches partitions
 	-- by itself, the TRUNCATE trigger does not, and neither reaches an
 	-- inheritance child (lint() reports a table added under it later)
-	FOR v_rel, v_row IN
-		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
+	FOR v_rel, v_row, v_foreign IN
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition, t.is_foreign
+		  FROM permissions._table_tree(tbl) t
 	LOOP
 		IF v_row THEN
 			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
@@ -162,10 +177,13 @@ BEGIN
 		            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track_truncate') THEN
 			EXECUTE pg_catalog.format('DROP TRIGGER permissions_track_truncate ON %s', v_rel);
 		END IF;
-		EXECUTE pg_catalog.format(
-			'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
-			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
-		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
+		-- (a foreign table takes no TRUNCATE trigger)
+		IF NOT v_foreign THEN
+			EXECUTE pg_catalog.format(
+				'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
+				 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
+		END IF;
 	END LOOP;
 END
 $function$;

@@ -56,10 +56,12 @@ DECLARE
 	v_args text := (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(a), ', ') FROM pg_catalog.unnest(args) a);
 	v_rel regclass;
 	v_row boolean;
+	v_foreign boolean;
 	v_trigger text;
 BEGIN
-	FOR v_rel, v_row IN
-		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
+	FOR v_rel, v_row, v_foreign IN
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition, t.is_foreign
+		  FROM permissions._table_tree(tbl) t
 	LOOP
 		FOREACH v_trigger IN ARRAY CASE WHEN v_row THEN ARRAY[name, name || '_truncate'] ELSE ARRAY[name || '_truncate'] END LOOP
 			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
@@ -72,9 +74,12 @@ BEGIN
 				FOR EACH ROW EXECUTE FUNCTION permissions.lock_trigger(%s)', name, v_rel, v_args);
 			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name);
 		END IF;
-		EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s
-			FOR EACH STATEMENT EXECUTE FUNCTION permissions.lock_trigger(%s)', name || '_truncate', v_rel, v_args);
-		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name || '_truncate');
+		-- (a foreign table takes no TRUNCATE trigger)
+		IF NOT v_foreign THEN
+			EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s
+				FOR EACH STATEMENT EXECUTE FUNCTION permissions.lock_trigger(%s)', name || '_truncate', v_rel, v_args);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name || '_truncate');
+		END IF;
 	END LOOP;
 END
 $function$;

@@ -110,6 +110,9 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	                    'permissions_track', 'permissions_track_truncate')
 	   AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger c WHERE c.tgrelid OPERATOR(pg_catalog.=) i.inhrelid
 	                    AND c.tgname OPERATOR(pg_catalog.=) t.tgname)
+	   -- a foreign table takes no TRUNCATE trigger
+	   AND NOT (t.tgname LIKE '%\_truncate' AND EXISTS (SELECT FROM pg_catalog.pg_class f
+	            WHERE f.oid OPERATOR(pg_catalog.=) i.inhrelid AND f.relkind OPERATOR(pg_catalog.=) 'f'))
 	UNION ALL
 	-- actions no role gives: only administrator roles can do them, or nobody
 	SELECT CASE WHEN EXISTS (SELECT FROM permissions.roles r WHERE r.is_admin) THEN 'info' ELSE 'warning' END,

@@ -66,16 +66,18 @@ $function$;
 -- a table and every table under it (partitions, inheritance children), the
 -- table first (internal): what track() and the lock functions reach
 CREATE FUNCTION permissions._table_tree(tbl regclass)
-	RETURNS TABLE (relid regclass, depth integer, is_partition boolean)
+	RETURNS TABLE (relid regclass, depth integer, is_partition boolean, is_foreign boolean)
 LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	WITH RECURSIVE tree(relid, depth) AS (
 		SELECT tbl::oid, 0
 		UNION
 		SELECT i.inhrelid, tree.depth OPERATOR(pg_catalog.+) 1
-		  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid)
-	SELECT t.relid::pg_catalog.regclass, t.depth, c.relispartition
-	  FROM tree t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
-	 ORDER BY t.depth
+		  FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent OPERATOR(pg_catalog.=) tree.relid),
+	-- once each (multiple inheritance reaches a child by several paths)
+	once AS (SELECT tree.relid, pg_catalog.min(tree.depth) AS depth FROM tree GROUP BY tree.relid)
+	SELECT o.relid::pg_catalog.regclass, o.depth, c.relispartition, c.relkind OPERATOR(pg_catalog.=) 'f'
+	  FROM once o JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) o.relid
+	 ORDER BY o.depth, o.relid
 $function$;
 
 -- drop the named triggers from a table and the tables under it, the
@@ -86,7 +88,18 @@ LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
 DECLARE
 	v_rel regclass;
 	v_name text;
+	v_parent regclass;
 BEGIN
+	-- a table under one that carries the triggers is covered from there:
+	-- taking them off it alone would open it
+	SELECT i.inhparent::regclass INTO v_parent
+	  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) i.inhparent
+	 WHERE i.inhrelid OPERATOR(pg_catalog.=) tbl AND t.tgname OPERATOR(pg_catalog.=) ANY (names)
+	 LIMIT 1;
+	IF v_parent IS NOT NULL THEN
+		RAISE EXCEPTION 'table % is under table %, whose rule covers it', tbl, v_parent
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = pg_catalog.format('Call the function on %s.', v_parent);
+	END IF;
 	FOR v_rel, v_name IN
 		SELECT t.tgrelid::regclass, t.tgname::text
 		  FROM permissions._table_tree(tbl) tree JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) tree.relid
@@ -106,6 +119,7 @@ DECLARE
 	                                         coalesce(ignore_columns, '{}')::text[]) x);
 	v_rel regclass;
 	v_row boolean;
+	v_foreign boolean;
 BEGIN
 	PERFORM permissions._check_table(tbl, ignore_columns);
 	IF tbl OPERATOR(pg_catalog.=) 'permissions.activity'::pg_catalog.regclass THEN
@@ -115,8 +129,9 @@ BEGIN
 	-- the table and every table under it: the row trigger reaches partitions
 	-- by itself, the TRUNCATE trigger does not, and neither reaches an
 	-- inheritance child (lint() reports a table added under it later)
-	FOR v_rel, v_row IN
-		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
+	FOR v_rel, v_row, v_foreign IN
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition, t.is_foreign
+		  FROM permissions._table_tree(tbl) t
 	LOOP
 		IF v_row THEN
 			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
@@ -132,10 +147,13 @@ BEGIN
 		            AND t.tgname OPERATOR(pg_catalog.=) 'permissions_track_truncate') THEN
 			EXECUTE pg_catalog.format('DROP TRIGGER permissions_track_truncate ON %s', v_rel);
 		END IF;
-		EXECUTE pg_catalog.format(
-			'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
-			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
-		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
+		-- (a foreign table takes no TRUNCATE trigger)
+		IF NOT v_foreign THEN
+			EXECUTE pg_catalog.format(
+				'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
+				 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
+		END IF;
 	END LOOP;
 END
 $function$;
@@ -150,12 +168,10 @@ BEGIN
 END
 $function$;
 
--- TRUNCATE is logged too (07_activity.sql and the config tables of 08, 09):
--- the config tables' triggers, and those of the tables tracked in 1.0
+-- TRUNCATE of a config table is logged too (07_activity.sql, 08, 09)
 DO $$
 DECLARE
 	t text;
-	v_rel regclass;
 BEGIN
 	FOREACH t IN ARRAY ARRAY['roles', 'areas', 'role_privileges', 'features', 'actions', 'locations',
 		'settings', 'users', 'location_access', 'memberships', 'lock_dates', 'alert_rules']
@@ -164,15 +180,6 @@ BEGIN
 			'CREATE TRIGGER activity_log_truncate AFTER TRUNCATE ON permissions.%I
 			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''config'')', t);
 		EXECUTE pg_catalog.format('ALTER TABLE permissions.%I ENABLE ALWAYS TRIGGER activity_log_truncate', t);
-	END LOOP;
-	FOR v_rel IN
-		SELECT DISTINCT t.tgrelid::regclass FROM pg_catalog.pg_trigger t
-		 WHERE t.tgname OPERATOR(pg_catalog.=) 'permissions_track'
-	LOOP
-		EXECUTE pg_catalog.format(
-			'CREATE TRIGGER permissions_track_truncate AFTER TRUNCATE ON %s
-			 FOR EACH STATEMENT EXECUTE FUNCTION permissions.activity_trigger(''track'')', v_rel);
-		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER permissions_track_truncate', v_rel);
 	END LOOP;
 END
 $$;
@@ -211,10 +218,12 @@ DECLARE
 	v_args text := (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(a), ', ') FROM pg_catalog.unnest(args) a);
 	v_rel regclass;
 	v_row boolean;
+	v_foreign boolean;
 	v_trigger text;
 BEGIN
-	FOR v_rel, v_row IN
-		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition FROM permissions._table_tree(tbl) t
+	FOR v_rel, v_row, v_foreign IN
+		SELECT t.relid, t.depth OPERATOR(pg_catalog.=) 0 OR NOT t.is_partition, t.is_foreign
+		  FROM permissions._table_tree(tbl) t
 	LOOP
 		FOREACH v_trigger IN ARRAY CASE WHEN v_row THEN ARRAY[name, name || '_truncate'] ELSE ARRAY[name || '_truncate'] END LOOP
 			IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) v_rel
@@ -227,9 +236,12 @@ BEGIN
 				FOR EACH ROW EXECUTE FUNCTION permissions.lock_trigger(%s)', name, v_rel, v_args);
 			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name);
 		END IF;
-		EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s
-			FOR EACH STATEMENT EXECUTE FUNCTION permissions.lock_trigger(%s)', name || '_truncate', v_rel, v_args);
-		EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name || '_truncate');
+		-- (a foreign table takes no TRUNCATE trigger)
+		IF NOT v_foreign THEN
+			EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s
+				FOR EACH STATEMENT EXECUTE FUNCTION permissions.lock_trigger(%s)', name || '_truncate', v_rel, v_args);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', v_rel, name || '_truncate');
+		END IF;
 	END LOOP;
 END
 $function$;
@@ -241,4 +253,53 @@ BEGIN
 	                                            'permissions_lock_before', 'permissions_lock_before_truncate']);
 END
 $function$;
+
+-- what 1.0 put on user tables, put there again as 1.1 does: the TRUNCATE
+-- triggers of tracked tables, and on the tables under a tracked or locked
+-- one (07_activity.sql, 08_locks.sql), from each trigger's own arguments
+DO $$
+DECLARE
+	r record;
+	v_args text[];
+	v_b bytea;
+	v_i integer;
+BEGIN
+	FOR r IN
+		SELECT t.tgrelid::regclass AS rel, t.tgname::text AS name, t.tgargs AS args
+		  FROM pg_catalog.pg_trigger t
+		 WHERE t.tgparentid OPERATOR(pg_catalog.=) 0
+		   AND t.tgname IN ('permissions_track', 'permissions_lock_completed', 'permissions_lock_before')
+		 ORDER BY t.tgrelid, t.tgname
+	LOOP
+		v_args := '{}';
+		v_b := r.args;
+		LOOP
+			v_i := pg_catalog.position(v_b, '\x00'::bytea);
+			EXIT WHEN v_i OPERATOR(pg_catalog.=) 0;
+			v_args := v_args OPERATOR(pg_catalog.||) pg_catalog.convert_from(
+				pg_catalog.substr(v_b, 1, v_i OPERATOR(pg_catalog.-) 1), pg_catalog.getdatabaseencoding());
+			v_b := pg_catalog.substr(v_b, v_i OPERATOR(pg_catalog.+) 1);
+		END LOOP;
+		BEGIN
+			IF r.name OPERATOR(pg_catalog.=) 'permissions_track' THEN
+				PERFORM permissions.track(r.rel, v_args[2:]::name[]);
+			ELSE
+				PERFORM permissions._lock_install(r.rel, r.name, v_args);
+			END IF;
+		EXCEPTION WHEN OTHERS THEN
+			RAISE WARNING 'could not renew % on %: %', r.name, r.rel, SQLERRM
+				USING HINT = 'Call permissions.track() or the lock function on it again; permissions.lint() reports the tables it does not reach.';
+		END;
+	END LOOP;
+	-- lock_before() dated timestamptz columns in the session's TimeZone
+	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgname OPERATOR(pg_catalog.=) 'permissions_lock_before')
+	   AND pg_catalog.current_setting('TimeZone') NOT IN ('UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'UCT', 'Etc/UCT',
+	       'Universal', 'Etc/Universal', 'Zulu', 'Etc/Zulu', 'Greenwich', 'Etc/Greenwich', 'GMT0', 'Etc/GMT0') THEN
+		RAISE WARNING 'lock_before() now dates timestamptz columns in permissions.lock_time_zone (UTC), not in the session''s TimeZone (%)',
+			pg_catalog.current_setting('TimeZone')
+			USING HINT = pg_catalog.format('To date them in that zone, set permissions.lock_time_zone = %L (ALTER SYSTEM or ALTER DATABASE).',
+			                               pg_catalog.current_setting('TimeZone'));
+	END IF;
+END
+$$;
 
