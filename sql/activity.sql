@@ -338,6 +338,55 @@ SELECT count(*) AS track_triggers_left FROM pg_trigger
    AND tgname LIKE 'permissions_track%';
 DROP TABLE trunc, trunc_c, trunc_p;
 
+-- what runs as the extension's owner resolves nothing through the
+-- caller's search_path, not even in a trigger a DBA added to the log
+CREATE SCHEMA regress_evil;
+CREATE FUNCTION regress_evil.lower(text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'regress_evil.lower called';
+END $$;
+CREATE FUNCTION public.log_mirror() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM lower(NEW.action);
+	RETURN NULL;
+END $$;
+CREATE TRIGGER mirror AFTER INSERT ON permissions.activity FOR EACH ROW EXECUTE FUNCTION public.log_mirror();
+CREATE TABLE pathed (id int PRIMARY KEY);
+SELECT permissions.track('pathed');
+SET search_path = regress_evil, public, pg_catalog;
+INSERT INTO pathed VALUES (1);
+RESET search_path;
+SELECT count(*) AS logged FROM permissions.activity WHERE object = 'public.pathed';
+DROP TRIGGER mirror ON permissions.activity;
+DROP FUNCTION public.log_mirror();
+DROP SCHEMA regress_evil CASCADE;
+-- a DBA's rule on the log is honoured (the SQL path runs it)
+CREATE TABLE log_copy (action text, object text);
+CREATE RULE copy_entries AS ON INSERT TO permissions.activity DO ALSO
+	INSERT INTO public.log_copy VALUES (NEW.action, NEW.object);
+INSERT INTO pathed VALUES (2);
+DROP RULE copy_entries ON permissions.activity;
+SELECT * FROM log_copy;
+DROP TABLE log_copy;
+-- the config modes (grant, config) are the extension's own tables' only:
+-- elsewhere they would forge grants
+CREATE TABLE forged (id int);
+CREATE TRIGGER forge AFTER INSERT ON forged FOR EACH ROW EXECUTE FUNCTION permissions.activity_trigger('grant');
+INSERT INTO forged VALUES (1);
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE forged;
+-- lint() reports a partition detached from a tracked table (its TRUNCATE
+-- trigger stayed, its row trigger went with the parent) and an extension
+-- trigger that is no longer ENABLE ALWAYS
+CREATE TABLE det (id int, r int) PARTITION BY LIST (r);
+CREATE TABLE det_1 PARTITION OF det FOR VALUES IN (1);
+SELECT permissions.track('det');
+ALTER TABLE det DETACH PARTITION det_1;
+ALTER TABLE pathed ENABLE TRIGGER permissions_track;
+SELECT severity, object, problem FROM permissions.lint()
+ WHERE object IN ('table public.det_1', 'trigger permissions_track on public.pathed') ORDER BY object;
+DROP TABLE det, det_1, pathed;
+
 -- the log cannot log itself
 SELECT permissions.track('permissions.activity');
 \echo :LAST_ERROR_SQLSTATE

@@ -279,6 +279,36 @@ RESET permissions.reason;
 UPDATE region_moves SET status = 'draft' WHERE id = 1;     -- in the other partition now
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
+-- a row is known by its key's stored value, not by its text: a TimeZone
+-- that prints a timestamptz key differently does not free it; a generated
+-- key column is computed only after the lock's trigger, so then the whole
+-- table counts
+RESET ROLE;
+CREATE TABLE stamp_keys (at timestamptz PRIMARY KEY, status text NOT NULL, val int);
+INSERT INTO stamp_keys VALUES ('2026-05-01 00:00+00', 'completed', 1);
+SELECT permissions.lock_completed('stamp_keys', 'status', '{completed}', 'orders.override');
+CREATE TABLE gen_keys (base int NOT NULL, k int GENERATED ALWAYS AS (base * 10) STORED PRIMARY KEY,
+	status text NOT NULL);
+INSERT INTO gen_keys (base, status) VALUES (1, 'completed');
+SELECT permissions.lock_completed('gen_keys', 'status', '{completed}', 'orders.override');
+GRANT SELECT, UPDATE ON stamp_keys, gen_keys TO regress_locks_app;
+SET ROLE regress_locks_app;
+BEGIN;
+SET LOCAL TimeZone = 'Asia/Tokyo';
+SET LOCAL permissions.reason = 'fix';
+UPDATE stamp_keys SET val = 2;
+SET LOCAL TimeZone = 'UTC';
+RESET permissions.reason;
+UPDATE stamp_keys SET status = 'draft';
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL permissions.reason = 'rebase';
+UPDATE gen_keys SET base = 2;
+RESET permissions.reason;
+UPDATE gen_keys SET status = 'draft';
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 -- a row this transaction completed is still its own to finish
 BEGIN;
 UPDATE bins SET status = 'completed' WHERE id = 2;
@@ -372,6 +402,15 @@ RESET permissions.reason;
 RESET ROLE;
 SELECT count(*) AS lines_kept FROM hdr_lines;
 
+-- a BEFORE trigger that fires after the lock's (name order) is reported
+CREATE FUNCTION touch_qty() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER zz_touch BEFORE UPDATE ON bins FOR EACH ROW EXECUTE FUNCTION touch_qty();
+CREATE TRIGGER aa_touch BEFORE UPDATE ON bins FOR EACH ROW EXECUTE FUNCTION touch_qty();
+SELECT severity, object, problem FROM permissions.lint() WHERE problem LIKE 'a BEFORE ROW trigger%';
+DROP TRIGGER zz_touch ON bins;
+DROP TRIGGER aa_touch ON bins;
+DROP FUNCTION touch_qty();
+
 -- a disabled lock trigger is reported by lint()
 ALTER TABLE moves DISABLE TRIGGER permissions_lock_completed;
 SELECT severity, object, problem FROM permissions.lint() WHERE object LIKE 'trigger%';
@@ -382,7 +421,7 @@ SELECT permissions.unlock('moves');
 UPDATE moves SET qty = 0 WHERE id = 2;
 SELECT count(*) AS lock_triggers_left FROM pg_trigger WHERE tgrelid = 'moves'::regclass AND tgname LIKE 'permissions_lock%';
 
-DROP TABLE move_lines, moves, part_moves, orders, region_moves, bins, padded, gen, gen_later, stamped, hdr_lines, hdr;
+DROP TABLE move_lines, moves, part_moves, orders, region_moves, stamp_keys, gen_keys, bins, padded, gen, gen_later, stamped, hdr_lines, hdr;
 DELETE FROM permissions.users WHERE user_id IN ('own', 'clm');
 DROP ROLE regress_locks_owner, regress_locks_clerk;
 REVOKE SET ON PARAMETER permissions.user_id FROM regress_locks_app;

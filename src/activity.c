@@ -42,6 +42,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -526,6 +527,7 @@ perm_as_owner(void (*f) (void *), void *arg)
 	int			save_sec_context;
 	Oid			save_outer = outer_role;
 	bool		pinned_here = false;
+	int			save_nestlevel;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	if (!OidIsValid(outer_role))
@@ -537,12 +539,23 @@ perm_as_owner(void (*f) (void *), void *arg)
 	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
+
+	/*
+	 * As a SECURITY DEFINER function with SET search_path would: what runs
+	 * as the owner (our statements, and a trigger a DBA added to one of our
+	 * tables) resolves nothing through the caller's search_path
+	 */
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	PG_TRY();
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		f(arg);
 		SPI_finish();
+		/* (on an error, the (sub)transaction's abort restores it) */
+		AtEOXact_GUC(true, save_nestlevel);
 	}
 	PG_FINALLY();
 	{
@@ -737,6 +750,17 @@ permissions_activity_trigger(PG_FUNCTION_ARGS)
 				 errmsg("function permissions.activity_trigger must be fired AFTER ... FOR EACH ROW, or AFTER TRUNCATE")));
 	trigger = trigdata->tg_trigger;
 	grants = trigger->tgnargs > 0 && strcmp(trigger->tgargs[0], "grant") == 0;
+
+	/*
+	 * Only the extension's own tables log as config changes (grant, revoke):
+	 * a table owner attaching this function with 'grant' would forge them
+	 */
+	if ((trigger->tgnargs < 1 || strcmp(trigger->tgargs[0], "track") != 0) &&
+		RelationGetNamespace(trigdata->tg_relation) != get_namespace_oid("permissions", false))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function permissions.activity_trigger logs other tables only as permissions.track() installs it"),
+				 errhint("Call permissions.track() on the table.")));
 
 	/* a dump being loaded brings its own log (see perm_loading_dump) */
 	if (perm_loading_dump())

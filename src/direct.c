@@ -110,6 +110,8 @@ describe(PermDirectTable *d, Relation rel)
 		d->direct = false;
 	if (desc->constr && desc->constr->num_check > 0)
 		d->direct = false;
+	if (rel->rd_rules != NULL)	/* a DBA's rule (ON INSERT DO ALSO ...) */
+		d->direct = false;
 	if (rel->rd_tableam != GetHeapamTableAmRoutine() || rel->rd_rel->relkind != RELKIND_RELATION)
 		d->direct = false;
 

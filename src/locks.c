@@ -26,7 +26,9 @@
  */
 #include "permissions.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -217,7 +219,7 @@ row_date(Relation rel, AttrNumber attnum, HeapTuple tup, DateADT *result)
 
 	if (isnull)
 		return false;
-	switch (TupleDescAttr(desc, attnum - 1)->atttypid)
+	switch (getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid))
 	{
 		case DATEOID:
 			*result = DatumGetDateADT(value);
@@ -308,26 +310,30 @@ locked_error(Relation rel, HeapTuple tup, const char *rule, const char *action, 
  * A row version the transaction wrote is not locked itself, but when it
  * replaced a locked one by an override, the committed row is still the
  * locked one: every further change to it in the transaction is an override
- * too (with its own check, reason and entry).  A table without a primary
- * key cannot tell its rows apart: after an override, all its rows this
- * transaction wrote count as overridden.  So do rows overridden in a
- * savepoint later rolled back (failing closed).
+ * too (with its own check, reason and entry).  A tree whose root has no
+ * primary key (or a generated key column) cannot tell its rows apart:
+ * after an override, all its rows this transaction wrote count as
+ * overridden.  So do rows overridden in a savepoint later rolled back
+ * (failing closed).
  */
 typedef struct OverriddenKey
 {
-	Oid			relid;			/* the partition tree's root */
-	uint32		hash;			/* of the key text */
+	Oid			root;			/* the partition tree's root */
+	uint32		hash;			/* of the key image; 0 for the whole tree */
+	bool		whole;			/* every row of the tree this transaction wrote */
 } OverriddenKey;
 
 typedef struct OverriddenEntry
 {
 	OverriddenKey key;
-	List	   *rows;			/* of OverriddenRow: the keys of that hash */
+	List	   *rows;			/* of OverriddenRow: the key images of that hash */
+	char	   *whole_rule;		/* the rule, for a whole-tree entry */
 } OverriddenEntry;
 
 typedef struct OverriddenRow
 {
-	char	   *key;
+	int			len;
+	char	   *image;
 	char	   *rule;
 } OverriddenRow;
 
@@ -335,12 +341,72 @@ static HTAB *overridden_rows = NULL;	/* in TopTransactionContext */
 static LocalTransactionId overridden_lxid = InvalidLocalTransactionId;
 
 /*
- * The hash entry of a row key (made when create), or NULL.  The table goes
- * with its transaction's TopTransactionContext; a new transaction starts
- * afresh.
+ * An image of a row's identity: its values of the root's primary key
+ * columns (found by name, so that every partition gives the same image),
+ * as stored -- never as text, which the session's TimeZone or bytea_output
+ * would change.  False when the root has no primary key, or a key column
+ * is generated (not yet computed when a BEFORE trigger sees a new row):
+ * the whole tree then counts.
+ */
+static bool
+row_image(Relation rel, HeapTuple tup, Oid root, StringInfo image)
+{
+	Relation	rootrel = root == RelationGetRelid(rel) ? rel : table_open(root, AccessShareLock);
+	Oid			pk = RelationGetPrimaryKeyIndex(rootrel);
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		ok = OidIsValid(pk);
+
+	if (ok)
+	{
+		Relation	index = index_open(pk, AccessShareLock);
+
+		for (int i = 0; ok && i < index->rd_index->indnkeyatts; i++)
+		{
+			AttrNumber	rootatt = index->rd_index->indkey.values[i];
+			AttrNumber	att = rootatt <= 0 ? InvalidAttrNumber :
+				attnameAttNum(rel, NameStr(TupleDescAttr(RelationGetDescr(rootrel), rootatt - 1)->attname), false);
+			Form_pg_attribute a;
+			bool		isnull;
+			Datum		d;
+
+			if (att <= 0 || TupleDescAttr(desc, att - 1)->attgenerated)
+			{
+				ok = false;
+				break;
+			}
+			a = TupleDescAttr(desc, att - 1);
+			d = heap_getattr(tup, att, desc, &isnull);
+			appendStringInfoChar(image, isnull ? 'n' : 'v');
+			if (isnull)
+				continue;
+			if (a->attbyval)
+				appendBinaryStringInfo(image, (char *) &d, sizeof(Datum));
+			else if (a->attlen > 0)
+				appendBinaryStringInfo(image, DatumGetPointer(d), a->attlen);
+			else
+			{
+				struct varlena *v = a->attlen == -1 ? PG_DETOAST_DATUM_PACKED(d) : NULL;
+				const char *data = v ? VARDATA_ANY(v) : DatumGetCString(d);
+				uint32		len = v ? VARSIZE_ANY_EXHDR(v) : strlen(data);
+
+				appendBinaryStringInfo(image, (char *) &len, sizeof(len));
+				appendBinaryStringInfo(image, data, len);
+			}
+		}
+		index_close(index, AccessShareLock);
+	}
+	if (rootrel != rel)
+		table_close(rootrel, AccessShareLock);
+	return ok;
+}
+
+/*
+ * The hash entry of a root and key image (image NULL: the whole tree),
+ * made when create; NULL when there is none.  The table goes with its
+ * transaction's TopTransactionContext; a new transaction starts afresh.
  */
 static OverriddenEntry *
-overridden_entry(Oid root, const char *key, bool create)
+overridden_entry(Oid root, StringInfo image, bool create)
 {
 	OverriddenKey k;
 	OverriddenEntry *e;
@@ -364,31 +430,37 @@ overridden_entry(Oid root, const char *key, bool create)
 									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
 	memset(&k, 0, sizeof(k));
-	k.relid = root;
-	k.hash = hash_bytes((const unsigned char *) key, strlen(key));
+	k.root = root;
+	k.whole = image == NULL;
+	k.hash = image ? hash_bytes((const unsigned char *) image->data, image->len) : 0;
 	e = hash_search(overridden_rows, &k, create ? HASH_ENTER : HASH_FIND, &found);
 	if (create && !found)
+	{
 		e->rows = NIL;
+		e->whole_rule = NULL;
+	}
 	return e;
 }
 
 /*
- * The rule the row (by its table's partition root and its key) was
- * overridden under in this transaction, or NULL
+ * The rule a row (by root and key image; NULL: no image) was overridden
+ * under in this transaction, or NULL
  */
 static const char *
-overridden_rule_of(Oid root, const char *key)
+overridden_rule_of(Oid root, StringInfo image)
 {
-	OverriddenEntry *e = overridden_entry(root, key, false);
+	OverriddenEntry *e = overridden_entry(root, NULL, false);
 	ListCell   *lc;
 
-	if (e == NULL)
+	if (e != NULL)
+		return e->whole_rule;
+	if (image == NULL || (e = overridden_entry(root, image, false)) == NULL)
 		return NULL;
 	foreach(lc, e->rows)
 	{
 		OverriddenRow *r = (OverriddenRow *) lfirst(lc);
 
-		if (strcmp(r->key, key) == 0)
+		if (r->len == image->len && memcmp(r->image, image->data, image->len) == 0)
 			return r->rule;
 	}
 	return NULL;
@@ -398,19 +470,29 @@ static void
 remember_override(Relation rel, HeapTuple tup, const char *rule)
 {
 	Oid			root = perm_partition_root(rel);
-	char	   *key = perm_activity_row_key_text(rel, tup);
+	StringInfoData image;
+	bool		keyed;
 	OverriddenEntry *e;
 	MemoryContext old;
-	OverriddenRow *r;
 
-	if (overridden_rule_of(root, key) != NULL)
+	initStringInfo(&image);
+	keyed = row_image(rel, tup, root, &image);
+	if (overridden_rule_of(root, keyed ? &image : NULL) != NULL)
 		return;
-	e = overridden_entry(root, key, true);
+	e = overridden_entry(root, keyed ? &image : NULL, true);
 	old = MemoryContextSwitchTo(TopTransactionContext);
-	r = palloc(sizeof(OverriddenRow));
-	r->key = pstrdup(key);
-	r->rule = pstrdup(rule);
-	e->rows = lappend(e->rows, r);
+	if (!keyed)
+		e->whole_rule = pstrdup(rule);
+	else
+	{
+		OverriddenRow *r = palloc(sizeof(OverriddenRow));
+
+		r->len = image.len;
+		r->image = palloc(image.len);
+		memcpy(r->image, image.data, image.len);
+		r->rule = pstrdup(rule);
+		e->rows = lappend(e->rows, r);
+	}
 	MemoryContextSwitchTo(old);
 }
 
@@ -421,9 +503,14 @@ remember_override(Relation rel, HeapTuple tup, const char *rule)
 static const char *
 overridden_rule(Relation rel, HeapTuple tup)
 {
+	Oid			root;
+	StringInfoData image;
+
 	if (overridden_lxid != MyProc->lxid || overridden_rows == NULL)
 		return NULL;
-	return overridden_rule_of(perm_partition_root(rel), perm_activity_row_key_text(rel, tup));
+	root = perm_partition_root(rel);
+	initStringInfo(&image);
+	return overridden_rule_of(root, row_image(rel, tup, root, &image) ? &image : NULL);
 }
 
 /*

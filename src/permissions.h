@@ -20,6 +20,8 @@
 #include "utils/rel.h"
 #include "utils/array.h"
 #include "utils/datum.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/jsonb.h"
 #include "storage/lockdefs.h"
 
@@ -109,12 +111,23 @@ perm_location_datum(Datum d, Oid type)
 static inline bool
 perm_row_location(Relation rel, HeapTuple tup, AttrNumber attnum, int64 *location)
 {
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+	Oid			type = att->atttypid;
 	bool		isnull;
-	Datum		d = heap_getattr(tup, attnum, RelationGetDescr(rel), &isnull);
+	Datum		d;
 
+	/* a domain over an integer type reads as that type; anything else is no location id */
+	if (type != INT2OID && type != INT4OID && type != INT8OID)
+		type = getBaseType(type);
+	if (type != INT2OID && type != INT4OID && type != INT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("location column \"%s\" of relation \"%s\" is of type %s, not smallint, integer or bigint",
+						NameStr(att->attname), RelationGetRelationName(rel), format_type_be(att->atttypid))));
+	d = heap_getattr(tup, attnum, RelationGetDescr(rel), &isnull);
 	if (isnull)
 		return false;
-	*location = perm_location_datum(d, TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid);
+	*location = perm_location_datum(d, type);
 	return true;
 }
 

@@ -87,20 +87,37 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	 WHERE p.prosecdef AND n.nspname !~ '^pg_' AND n.nspname OPERATOR(pg_catalog.<>) 'information_schema'
 	   AND NOT EXISTS (SELECT FROM pg_catalog.unnest(p.proconfig) cfg WHERE cfg LIKE 'search\_path=%')
 	UNION ALL
-	-- the extension's triggers switched off
+	-- the extension's triggers switched off, or no longer ENABLE ALWAYS (then
+	-- session_replication_role = replica, as logical replication runs, skips them)
 	SELECT 'error', 'trigger ' || pg_catalog.quote_ident(t.tgname) || ' on ' || t.tgrelid::pg_catalog.regclass::text,
-	       'an extension trigger is disabled',
+	       CASE WHEN t.tgenabled OPERATOR(pg_catalog.=) 'D' THEN 'an extension trigger is disabled'
+	            ELSE 'an extension trigger is not ENABLE ALWAYS: session_replication_role = replica skips it' END,
 	       'ALTER TABLE ' || t.tgrelid::pg_catalog.regclass::text || ' ENABLE ALWAYS TRIGGER ' || pg_catalog.quote_ident(t.tgname)
 	  FROM pg_catalog.pg_trigger t
 	  JOIN pg_catalog.pg_proc f ON f.oid OPERATOR(pg_catalog.=) t.tgfoid
 	  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) f.pronamespace
-	 WHERE n.nspname OPERATOR(pg_catalog.=) 'permissions' AND t.tgenabled OPERATOR(pg_catalog.=) 'D'
+	 WHERE n.nspname OPERATOR(pg_catalog.=) 'permissions'
+	   AND (t.tgenabled OPERATOR(pg_catalog.=) 'D'
+	        -- (the notifications follow their user by their own replication)
+	        OR (t.tgenabled OPERATOR(pg_catalog.<>) 'A' AND t.tgname NOT LIKE 'notifications\_follow%'))
+	UNION ALL
+	-- a table with a rule's TRUNCATE trigger but not its row trigger (a
+	-- partition detached from a tracked or locked table): its rows are not
+	-- covered
+	SELECT 'error', 'table ' || t.tgrelid::pg_catalog.regclass::text,
+	       'has trigger ' || t.tgname || ' but not ' || pg_catalog.left(t.tgname, -9) || ': its rows are not covered',
+	       'Call the function that installed it on the table again, or remove it (permissions.untrack(), permissions.unlock()).'
+	  FROM pg_catalog.pg_trigger t
+	 WHERE t.tgname IN ('permissions_track_truncate', 'permissions_lock_completed_truncate', 'permissions_lock_before_truncate')
+	   AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger r WHERE r.tgrelid OPERATOR(pg_catalog.=) t.tgrelid
+	                    AND r.tgname OPERATOR(pg_catalog.=) pg_catalog.left(t.tgname, -9))
 	UNION ALL
 	-- a table under a locked or tracked one (a partition or an inheritance
 	-- child added later) that the lock or track() does not reach
 	SELECT 'error', 'table ' || i.inhrelid::pg_catalog.regclass::text,
 	       'under ' || CASE WHEN t.tgname LIKE 'permissions\_track%' THEN 'tracked' ELSE 'locked' END ||
-	       ' table ' || i.inhparent::pg_catalog.regclass::text || ' but without its trigger ' || t.tgname,
+	       ' table ' || i.inhparent::pg_catalog.regclass::text || ' but without its trigger ' || t.tgname ||
+	       ' (or with one of other arguments)',
 	       'Call ' || CASE WHEN t.tgname LIKE 'permissions\_track%' THEN 'permissions.track()' ELSE 'the lock function' END ||
 	       ' on ' || i.inhparent::pg_catalog.regclass::text || ' again: it covers the tables under it.'
 	  FROM pg_catalog.pg_inherits i
@@ -109,10 +126,25 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
 	                    'permissions_lock_before', 'permissions_lock_before_truncate',
 	                    'permissions_track', 'permissions_track_truncate')
 	   AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger c WHERE c.tgrelid OPERATOR(pg_catalog.=) i.inhrelid
-	                    AND c.tgname OPERATOR(pg_catalog.=) t.tgname)
+	                    AND c.tgname OPERATOR(pg_catalog.=) t.tgname AND c.tgargs OPERATOR(pg_catalog.=) t.tgargs)
 	   -- a foreign table takes no TRUNCATE trigger
 	   AND NOT (t.tgname LIKE '%\_truncate' AND EXISTS (SELECT FROM pg_catalog.pg_class f
 	            WHERE f.oid OPERATOR(pg_catalog.=) i.inhrelid AND f.relkind OPERATOR(pg_catalog.=) 'f'))
+	UNION ALL
+	-- a BEFORE ROW trigger that fires after a lock's check (triggers fire in
+	-- name order) can still change the row the lock let through
+	SELECT 'warning', 'trigger ' || pg_catalog.quote_ident(u.tgname) || ' on ' || u.tgrelid::pg_catalog.regclass::text,
+	       'a BEFORE ROW trigger that fires after the lock trigger ' || l.tgname ||
+	       ' (triggers fire in name order): it can change a row after the lock checked it',
+	       'Rename it to sort before ' || l.tgname || ', or make it an AFTER trigger.'
+	  FROM pg_catalog.pg_trigger l
+	  JOIN pg_catalog.pg_trigger u ON u.tgrelid OPERATOR(pg_catalog.=) l.tgrelid
+	 WHERE l.tgname IN ('permissions_lock_completed', 'permissions_lock_before')
+	   AND NOT u.tgisinternal
+	   AND (u.tgtype::integer OPERATOR(pg_catalog.&) 3) OPERATOR(pg_catalog.=) 3           -- ROW and BEFORE
+	   AND (u.tgtype::integer OPERATOR(pg_catalog.&) 20) OPERATOR(pg_catalog.<>) 0         -- INSERT or UPDATE
+	   AND u.tgname::text COLLATE "C" OPERATOR(pg_catalog.>) l.tgname::text COLLATE "C"
+	   AND u.tgname NOT IN ('permissions_lock_completed', 'permissions_lock_before')
 	UNION ALL
 	-- actions no role gives: only administrator roles can do them, or nobody
 	SELECT CASE WHEN EXISTS (SELECT FROM permissions.roles r WHERE r.is_admin) THEN 'info' ELSE 'warning' END,
