@@ -298,17 +298,25 @@ SELECT object, action, row_key, old, new FROM permissions.activity
  WHERE object LIKE 'public.parted%' ORDER BY activity_id;
 DROP TABLE parted_renamed;
 
--- an ignored column renamed (or dropped) since track(): writes fail rather
--- than log it under its new name, until track() names it again
+-- a rename to or from a name track() ignores is refused while the table
+-- is tracked (a swap of names would log the secret under the other name)
 CREATE TABLE secretive (id int PRIMARY KEY, secret text, note text);
 SELECT permissions.track('secretive', '{secret,secret}');
 INSERT INTO secretive VALUES (1, 'hunter2', 'a');
 ALTER TABLE secretive RENAME COLUMN secret TO pwd;
-UPDATE secretive SET pwd = 'hunter3', note = 'b';
 \echo :LAST_ERROR_SQLSTATE
-SELECT permissions.track('secretive', '{pwd}');
-UPDATE secretive SET pwd = 'hunter3', note = 'b';
+ALTER TABLE secretive RENAME COLUMN note TO secret;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE secretive RENAME COLUMN id TO ident;            -- any other column: fine
+-- an ignored column dropped: writes fail until track() names them again
+ALTER TABLE secretive DROP COLUMN secret;
+UPDATE secretive SET note = 'b';
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.track('secretive');
+UPDATE secretive SET note = 'b';
 SELECT action, old, new FROM permissions.activity WHERE object = 'public.secretive' ORDER BY activity_id;
+SELECT permissions.untrack('secretive');
+ALTER TABLE secretive RENAME COLUMN note TO secret;         -- untracked: fine
 DROP TABLE secretive;
 
 -- TRUNCATE leaves an entry: of a tracked table, of each partition it

@@ -25,6 +25,7 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
@@ -35,6 +36,7 @@
 #include "utils/xid8.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -52,6 +54,7 @@
 
 PG_FUNCTION_INFO_V1(permissions_activity_trigger);
 PG_FUNCTION_INFO_V1(permissions_activity_append_only);
+PG_FUNCTION_INFO_V1(permissions_track_rename_guard);
 
 /* the prepared INSERT, kept for the life of the backend */
 static SPIPlanPtr insert_plan = NULL;
@@ -816,4 +819,55 @@ permissions_activity_append_only(PG_FUNCTION_ARGS)
 					   TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE" : "TRUNCATE"),
 			 errhint("Entries are written only by the extension's triggers and never changed.")));
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * Event trigger (ddl_command_start, ALTER TABLE): refuse to rename a column
+ * of a tracked table to or from a name its track() ignores.  The ignored
+ * columns are kept by name; a renamed one would be logged under its new
+ * name, and renames that swap names would pass the per-row check
+ * (check_ignored_columns).  Untrack, rename, and track again.
+ */
+Datum
+permissions_track_rename_guard(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	RenameStmt *stmt;
+	Oid			relid;
+	Relation	rel;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function permissions.track_rename_guard must be fired as an event trigger")));
+	trigdata = (EventTriggerData *) fcinfo->context;
+	if (!IsA(trigdata->parsetree, RenameStmt))
+		PG_RETURN_VOID();
+	stmt = (RenameStmt *) trigdata->parsetree;
+	if (stmt->renameType != OBJECT_COLUMN || stmt->relation == NULL ||
+		stmt->subname == NULL || stmt->newname == NULL)
+		PG_RETURN_VOID();
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		PG_RETURN_VOID();		/* the command reports it */
+	rel = relation_open(relid, AccessShareLock);
+	for (int i = 0; rel->trigdesc && i < rel->trigdesc->numtriggers; i++)
+	{
+		Trigger    *t = &rel->trigdesc->triggers[i];
+
+		if (strcmp(t->tgname, "permissions_track") != 0)
+			continue;
+		for (int a = 1; a < t->tgnargs; a++)
+		{
+			if (strcmp(t->tgargs[a], stmt->subname) == 0 || strcmp(t->tgargs[a], stmt->newname) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("column \"%s\" of table %s is ignored by permissions.track()",
+								t->tgargs[a], perm_relation_name(relid)),
+						 errdetail("The ignored columns are kept by name: after the rename another column would be ignored, or this one logged."),
+						 errhint("Call permissions.untrack(), rename, then permissions.track() with the new names.")));
+		}
+	}
+	relation_close(rel, AccessShareLock);
+	PG_RETURN_VOID();
 }

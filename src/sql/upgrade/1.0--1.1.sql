@@ -168,6 +168,15 @@ BEGIN
 END
 $function$;
 
+-- a column of a tracked table renamed to or from an ignored name would
+-- change what is logged: refused (untrack, rename, track again)
+CREATE FUNCTION permissions.track_rename_guard() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'permissions_track_rename_guard' LANGUAGE C;
+CREATE EVENT TRIGGER permissions_track_rename_guard ON ddl_command_start
+	WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE')
+	EXECUTE FUNCTION permissions.track_rename_guard();
+ALTER EVENT TRIGGER permissions_track_rename_guard ENABLE ALWAYS;
+
 -- TRUNCATE of a config table is logged too (07_activity.sql, 08, 09)
 DO $$
 DECLARE
