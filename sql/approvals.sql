@@ -401,9 +401,11 @@ INSERT INTO permissions.approval_rules VALUES ('owned', 1, 0, 'purchase_orders.a
 CREATE TABLE seen_as (status text, who name, is_superuser bool, acting text);
 GRANT INSERT ON seen_as TO regress_approvals_owner;
 CREATE TABLE owned_docs (id int PRIMARY KEY, status text NOT NULL DEFAULT 'draft', created_by text);
+-- (seen_as unqualified: the extension's status change runs the table's
+-- triggers with the caller's search_path, as the caller's own UPDATE would)
 CREATE FUNCTION record_user() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO public.seen_as SELECT NEW.status, current_user, r.rolsuper, permissions.current_user_id()
+	INSERT INTO seen_as SELECT NEW.status, current_user, r.rolsuper, permissions.current_user_id()
 	  FROM pg_roles r WHERE r.rolname = current_user;
 	RETURN NEW;
 END $$;

@@ -512,6 +512,20 @@ perm_column_number(Relation rel, const char *name, const char *installer)
 	return attnum;
 }
 
+/* the caller's search_path (outermost perm_as_owner), NULL outside it */
+static char *caller_search_path = NULL;
+
+/*
+ * The search_path of perm_as_owner's caller, for statements that run a
+ * table owner's code (their triggers) as that owner, as the caller's own
+ * statement would; NULL outside perm_as_owner
+ */
+const char *
+perm_caller_search_path(void)
+{
+	return caller_search_path;
+}
+
 /* the role that called perm_as_owner (outermost), InvalidOid outside it */
 static Oid	outer_role = InvalidOid;
 
@@ -529,6 +543,7 @@ perm_as_owner(void (*f) (void *), void *arg)
 	Oid			save_userid;
 	int			save_sec_context;
 	Oid			save_outer = outer_role;
+	char	   *save_path = caller_search_path;
 	bool		pinned_here = false;
 	int			save_nestlevel;
 
@@ -537,6 +552,7 @@ perm_as_owner(void (*f) (void *), void *arg)
 	{
 		perm_pin_acting_user(perm_acting_user());
 		outer_role = perm_mapped_role();
+		caller_search_path = pstrdup(namespace_search_path);
 		pinned_here = true;
 	}
 	SetUserIdAndSecContext(OidIsValid(m->owner) ? m->owner : save_userid,
@@ -546,7 +562,9 @@ perm_as_owner(void (*f) (void *), void *arg)
 	/*
 	 * As a SECURITY DEFINER function with SET search_path would: what runs
 	 * as the owner (our statements, and a trigger a DBA added to one of our
-	 * tables) resolves nothing through the caller's search_path
+	 * tables) resolves nothing through the caller's search_path.  (A
+	 * statement on a user's table that runs as its owner puts the caller's
+	 * back: perm_caller_search_path.)
 	 */
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
@@ -564,6 +582,7 @@ perm_as_owner(void (*f) (void *), void *arg)
 	{
 		SetUserIdAndSecContext(save_userid, save_sec_context);
 		outer_role = save_outer;
+		caller_search_path = save_path;
 		if (pinned_here)
 			perm_unpin_acting_user();
 	}

@@ -514,7 +514,14 @@ set_status(const DocTable *t, const char *doc_id, const char *status)
 	become_table_owner(t, &saved);
 	PG_TRY();
 	{
+		/* the table's triggers run as in the caller's own UPDATE, with its search_path */
+		int			nestlevel = NewGUCNestLevel();
+
+		if (perm_caller_search_path() != NULL)
+			(void) set_config_option("search_path", perm_caller_search_path(), PGC_USERSET,
+									 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 		rc = run_sql(q.data, 2, argtypes, values, NULL, false, 0);
+		AtEOXact_GUC(true, nestlevel);
 	}
 	PG_FINALLY();
 	{

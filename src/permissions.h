@@ -362,6 +362,7 @@ extern char *perm_relation_name(Oid relid);
 extern Oid	perm_partition_root(Relation rel);
 extern AttrNumber perm_column_number(Relation rel, const char *name, const char *installer);
 extern void perm_as_owner(void (*f) (void *), void *arg);
+extern const char *perm_caller_search_path(void);
 extern void perm_activity_append(const char *action, const char *object, Jsonb *key,
 								 Jsonb *old, Jsonb *new, const char *reason);
 extern bool perm_activity_row(Relation rel, HeapTuple oldtup, HeapTuple newtup,
