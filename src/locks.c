@@ -15,9 +15,11 @@
  * or its date is on or before the area's lock date (lock_before; no row may
  * be inserted into, or moved into, the closed period either).  "Committed":
  * a row version written by the current transaction is not locked yet, so the
- * transaction that completes a row may still finish its work on it.  A
- * concurrent update of a row being completed waits for the row lock and
- * then sees the committed, locked version (READ COMMITTED re-check).
+ * transaction that completes a row may still finish its work on it -- unless
+ * that version replaced a locked one by an override (see overridden_rows).
+ * A concurrent update of a row being completed waits for the row lock and
+ * then sees the committed, locked version (READ COMMITTED re-check).  A
+ * timestamptz date is dated in permissions.lock_time_zone.
  *
  * Override: the acting user may do override_action (at the row's location
  * when the action has a location rule) and has set permissions.reason; the
