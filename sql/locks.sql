@@ -33,6 +33,10 @@ SELECT permissions.lock_before('moves', 'moved_on', 'no_such_area', 'stock.overr
 \echo :LAST_ERROR_SQLSTATE
 SELECT permissions.lock_before('pg_class', 'moved_on', 'stock', 'stock.override');
 \echo :LAST_ERROR_SQLSTATE
+SELECT permissions.lock_before('moves', 'status', 'stock', 'stock.override');          -- text is no date
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.lock_completed('moves', 'status', '{completed}', 'stock.override', 'status');  -- nor a location
+\echo :LAST_ERROR_SQLSTATE
 
 SELECT permissions.lock_completed('moves', 'status', '{completed,cancelled}', 'stock.override', 'location_id');
 SELECT permissions.lock_completed('moves', 'status', '{completed,cancelled}', 'stock.override', 'location_id');
@@ -352,6 +356,20 @@ ALTER TABLE gen_later DROP COLUMN d;
 ALTER TABLE gen_later ADD COLUMN d date GENERATED ALWAYS AS (ts::date) STORED;
 INSERT INTO gen_later (id, ts) VALUES (1, '2026-01-06');
 \echo :LAST_ERROR_SQLSTATE
+
+-- a domain over date is a date
+CREATE DOMAIN regress_day AS date;
+CREATE TABLE dated (id int PRIMARY KEY, day regress_day NOT NULL);
+SELECT permissions.lock_before('dated', 'day', 'stock', 'stock.override');
+GRANT SELECT, INSERT ON dated TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+INSERT INTO dated VALUES (1, '2026-04-01');                 -- before the lock date 2026-04-30
+\echo :LAST_ERROR_SQLSTATE
+RESET permissions.user_id;
+RESET ROLE;
+DROP TABLE dated;
+DROP DOMAIN regress_day;
 
 -- timestamptz columns are dated in permissions.lock_time_zone (UTC unless
 -- a superuser says otherwise), not in the session's TimeZone

@@ -194,6 +194,19 @@ END
 $$;
 
 -- 08_locks.sql
+-- whether a column's type, or the base type of its domain, is one of
+-- types (internal)
+CREATE FUNCTION permissions._column_type_in(tbl regclass, col name, types oid[]) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $function$
+	WITH RECURSIVE b(typ) AS (
+		SELECT a.atttypid FROM pg_catalog.pg_attribute a
+		 WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col
+		UNION ALL
+		SELECT t.typbasetype FROM b JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) b.typ
+		 WHERE t.typtype OPERATOR(pg_catalog.=) 'd')
+	SELECT EXISTS (SELECT FROM b WHERE b.typ OPERATOR(pg_catalog.=) ANY (types))
+$function$;
+
 -- the checks both lock functions make of their arguments (internal)
 CREATE OR REPLACE FUNCTION permissions._lock_check_args(tbl regclass, columns name[], override_action text)
 	RETURNS void
@@ -210,10 +223,40 @@ BEGIN
 		RAISE EXCEPTION 'a lock cannot check a generated column'
 			USING ERRCODE = 'feature_not_supported', HINT = 'Lock on the columns it is computed from.';
 	END IF;
+	-- the location: smallint, integer or bigint (21, 23, 20), or a domain over one
+	IF columns[2] IS NOT NULL
+	   AND NOT permissions._column_type_in(tbl, columns[2], ARRAY[21, 23, 20]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION 'location column "%" of relation "%" is not smallint, integer or bigint', columns[2], tbl
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
 	IF NOT permissions.action_exists(override_action) THEN
 		RAISE EXCEPTION 'action "%" does not exist', override_action
 			USING ERRCODE = 'undefined_object', HINT = 'Actions are rows of permissions.actions.';
 	END IF;
+END
+$function$;
+
+-- lock_before() checks its date column's type (08_locks.sql)
+CREATE OR REPLACE FUNCTION permissions.lock_before(tbl regclass, date_column name, area text, override_action text,
+		location_column name DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	PERFORM permissions._lock_check_args(tbl, ARRAY[date_column, location_column], override_action);
+	IF date_column IS NULL OR area IS NULL THEN
+		RAISE EXCEPTION 'lock_before needs a date column and an area' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- date, timestamp or timestamptz (1082, 1114, 1184), or a domain over one
+	IF date_column IS NOT NULL
+	   AND NOT permissions._column_type_in(tbl, date_column, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION 'date column "%" of relation "%" is not a date or timestamp', date_column, tbl
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
+	IF NOT permissions.area_exists(area) THEN
+		RAISE EXCEPTION 'area "%" does not exist', area
+			USING ERRCODE = 'undefined_object', HINT = 'Areas are rows of permissions.areas.';
+	END IF;
+	PERFORM permissions._lock_install(tbl, 'permissions_lock_before',
+		ARRAY['before', date_column::text, area, override_action, coalesce(location_column::text, '')]);
 END
 $function$;
 
