@@ -516,6 +516,21 @@ overridden_rule(Relation rel, HeapTuple tup)
 }
 
 /*
+ * The override action and (unless location_column is NULL) the location
+ * column ('' for none) among a lock trigger's arguments (see the layout
+ * above)
+ */
+static void
+override_args(Trigger *trigger, const char **action, const char **location_column)
+{
+	bool		completed = strcmp(trigger->tgargs[0], "completed") == 0;
+
+	*action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
+	if (location_column != NULL)
+		*location_column = completed ? trigger->tgargs[3] : trigger->tgargs[4];
+}
+
+/*
  * Check one row image against the rule; error unless unlocked or overridden.
  * Returns true when the change goes through as an override; *rule_out then
  * names the rule.
@@ -525,11 +540,12 @@ check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_inse
 		  char **rule_out)
 {
 	bool		completed = strcmp(trigger->tgargs[0], "completed") == 0;
-	const char *action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
-	const char *location_column = completed ? trigger->tgargs[3] : trigger->tgargs[4];
+	const char *action;
+	const char *location_column;
 	StringInfoData rule;
 	StringInfoData why;
 
+	override_args(trigger, &action, &location_column);
 	initStringInfo(&rule);
 	if (!closed_period_insert && written_by_us(tup))
 	{
@@ -598,9 +614,10 @@ permissions_lock_trigger(PG_FUNCTION_ARGS)
 	/* TRUNCATE: an override of the whole table, without a location */
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 	{
-		const char *action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
+		const char *action;
 		StringInfoData why;
 
+		override_args(trigger, &action, NULL);
 		/* a lock_before table whose area has no lock date has nothing closed */
 		if (!completed &&
 			perm_area_locked_until(perm_model(), trigger->tgargs[2]) == DATEVAL_NOBEGIN)
@@ -641,11 +658,12 @@ permissions_lock_trigger(PG_FUNCTION_ARGS)
 		override = check_row(rel, trigger, result, true, &rule);
 	if (override)
 	{
-		const char *action = completed ? trigger->tgargs[2] : trigger->tgargs[3];
-		const char *location_column = completed ? trigger->tgargs[3] : trigger->tgargs[4];
+		const char *action;
+		const char *location_column;
 		StringInfoData why;
 
 		/* a row moved to another location: the right must hold there too */
+		override_args(trigger, &action, &location_column);
 		initStringInfo(&why);
 		if (location_column[0] != '\0' &&
 			!may_override(rel, action, location_column, result, &why))
