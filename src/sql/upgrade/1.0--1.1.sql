@@ -19,6 +19,15 @@ ALTER TABLE permissions.activity DROP CONSTRAINT activity_pkey;
 DROP INDEX permissions.activity_object_at;
 ALTER TABLE permissions.activity ALTER COLUMN activity_id SET CACHE 32;
 CREATE INDEX activity_id_at ON permissions.activity USING brin (activity_id, at);
+-- built on the log as it is, the index summarizes its last, partial range:
+-- leave that range open, as a fresh install leaves its first one, and take
+-- no statistics on the jsonb columns (07_activity.sql says why)
+SELECT pg_catalog.brin_desummarize_range('permissions.activity_id_at',
+	GREATEST(pg_catalog.pg_relation_size('permissions.activity')
+		OPERATOR(pg_catalog./) pg_catalog.current_setting('block_size')::pg_catalog.int8
+		OPERATOR(pg_catalog.-) 1, 0));
+ALTER TABLE permissions.activity ALTER COLUMN row_key SET STATISTICS 0,
+	ALTER COLUMN old SET STATISTICS 0, ALTER COLUMN new SET STATISTICS 0;
 
 -- notifications: no foreign key; users are locked by the writer, and a
 -- trigger on users takes their notifications along (09_notifications.sql)
