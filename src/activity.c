@@ -361,6 +361,9 @@ typedef struct LoggedTable
 static LoggedTable logged_tables[MAX_LOGGED_TABLES];
 static int	nlogged_tables = 0;
 
+/* bumped by every invalidation that may reach a logged table's slot */
+static uint64 logged_tables_inval = 0;
+
 /* the acting database role's name */
 static Oid	role_name_oid = InvalidOid;
 static NameData role_name;
@@ -368,6 +371,7 @@ static NameData role_name;
 static void
 activity_relcache_callback(Datum arg, Oid relid)
 {
+	logged_tables_inval++;
 	for (int i = 0; i < nlogged_tables; i++)
 	{
 		if (!OidIsValid(relid) || logged_tables[i].relid == relid ||
@@ -386,6 +390,7 @@ activity_authid_callback(Datum arg, int cacheid, uint32 hashvalue)
 static void
 activity_namespace_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
+	logged_tables_inval++;
 	for (int i = 0; i < nlogged_tables; i++)
 		logged_tables[i].relid = InvalidOid;
 }
@@ -423,25 +428,39 @@ logged_table(Relation rel)
 	if (t == NULL)
 		t = &logged_tables[nlogged_tables < MAX_LOGGED_TABLES ? nlogged_tables++ : relid % MAX_LOGGED_TABLES];
 
-	/* a partition's rows are the partitioned table's, as users query them */
-	t->named_relid = perm_partition_root(rel);
-	strlcpy(t->object, perm_relation_name(t->named_relid), sizeof(t->object));
-	t->nkeys = -1;
-	pk = RelationGetPrimaryKeyIndex(rel);
-	if (OidIsValid(pk))
+	/*
+	 * Fill the slot.  The lookups below take in invalidations (a catalog
+	 * opened for the first time in the transaction is locked), and one that
+	 * arrives meanwhile -- a schema renamed, say, which locks no table --
+	 * finds the slot not yet marked as relid's: fill it again until none
+	 * arrived, as the relcache does for its own entries.
+	 */
+	for (;;)
 	{
-		Relation	index = index_open(pk, AccessShareLock);
+		uint64		inval = logged_tables_inval;
 
-		if (index->rd_index->indnkeyatts <= MAX_KEY_COLUMNS)
+		/* a partition's rows are the partitioned table's, as users query them */
+		t->named_relid = perm_partition_root(rel);
+		strlcpy(t->object, perm_relation_name(t->named_relid), sizeof(t->object));
+		t->nkeys = -1;
+		pk = RelationGetPrimaryKeyIndex(rel);
+		if (OidIsValid(pk))
 		{
-			t->nkeys = 0;
-			for (int i = 0; i < index->rd_index->indnkeyatts; i++)
+			Relation	index = index_open(pk, AccessShareLock);
+
+			if (index->rd_index->indnkeyatts <= MAX_KEY_COLUMNS)
 			{
-				if (index->rd_index->indkey.values[i] > 0)
-					t->keys[t->nkeys++] = index->rd_index->indkey.values[i];
+				t->nkeys = 0;
+				for (int i = 0; i < index->rd_index->indnkeyatts; i++)
+				{
+					if (index->rd_index->indkey.values[i] > 0)
+						t->keys[t->nkeys++] = index->rd_index->indkey.values[i];
+				}
 			}
+			index_close(index, AccessShareLock);
 		}
-		index_close(index, AccessShareLock);
+		if (inval == logged_tables_inval)
+			break;
 	}
 	t->relid = relid;
 	return t;
