@@ -22,7 +22,7 @@
 #     PL/pgSQL jsonb audit trigger, and single-row UPDATE transactions per
 #     second, untracked, tracked and under a C trigger that does nothing
 #     (permissions_bench_noop.c: the floor of any trigger; pgbench, 2
-#     clients, twice as many rounds, the order rotated every round; each
+#     clients, twice as many rounds, each pair back to back; each
 #     run starts with the tables vacuumed and no checkpoint pending), and
 #     for comparison the untracked and tracked pair again at 100,000 rows;
 #  6. protected tables (protect_setup.sql, protect.sql): 1,000,000 rows over
@@ -190,15 +190,26 @@ declare -A tps last
 same_start() {
 	run_as_pg psql -X -q -d bench -c "VACUUM bench.t_untracked, bench.t_tracked, bench.t_noop, bench.t_big_untracked, bench.t_big_tracked" -c CHECKPOINT
 }
-# twice the rounds of the other sections, the order rotated every round, so
+# twice the rounds of the other sections.  The two tables of a pair run
+# back to back, so that the ratio of a round compares runs seconds apart
+# (this machine's speed drifts over minutes), the first of the two
+# alternating; the pairs and the no-op table take turns in each place, so
 # that no table always runs in the same place (right after a tracked run,
 # say, whose entries may have started autovacuum on the log)
-variants=(untracked noop tracked big_untracked big_tracked)
 pair_ratios=""
 big_ratios=""
 for ((r = 0; r < 2 * ROUNDS; r++)); do
-	for ((i = 0; i < ${#variants[@]}; i++)); do
-		s=${variants[(r + i) % ${#variants[@]}]}
+	if ((r % 2 == 0)); then
+		small=(untracked tracked) big=(big_untracked big_tracked)
+	else
+		small=(tracked untracked) big=(big_tracked big_untracked)
+	fi
+	case $((r % 3)) in
+	0) order=("${small[@]}" "${big[@]}" noop) ;;
+	1) order=(noop "${small[@]}" "${big[@]}") ;;
+	*) order=("${big[@]}" noop "${small[@]}") ;;
+	esac
+	for s in "${order[@]}"; do
 		same_start
 		out=$(tps_once "test/bench/update_$s.pgbench")
 		[[ -n "$out" ]] || perm_die "pgbench update_$s.pgbench printed no tps"
