@@ -133,7 +133,9 @@ my $data_before = $node->safe_psql('old', $data);
 my $answers_before = $node->safe_psql('old', $answers);
 my $seen_before = $node->safe_psql('old', $seen, connstr => $app);
 
-$node->safe_psql('old', 'ALTER EXTENSION permissions UPDATE');
+my ($update_rc, $update_out, $update_err) =
+	$node->psql('old', "SET client_min_messages = warning; ALTER EXTENSION permissions UPDATE");
+is("$update_rc:$update_err", '0:', 'the update renews every trigger of 1.0 without a warning');
 is($node->safe_psql('old', q{SELECT extversion FROM pg_extension WHERE extname = 'permissions'}),
 	$current, "ALTER EXTENSION permissions UPDATE reaches $current");
 
@@ -194,6 +196,38 @@ is($node->safe_psql('old', q{
 is($node->safe_psql('old', q{SELECT string_agg(user_id || ':' || kind, ',' ORDER BY notification_id)
 	FROM permissions.notifications WHERE kind LIKE 'approval%'}),
 	'mo:approval_requested,al:approval_decided', 'and notify the approver and the requester');
+
+# the update warns, and goes on, where 1.1 cannot put back what 1.0 put on
+# a table (an ignored column since dropped), where 1.0 took a lock that 1.1
+# refuses (on a generated status column), and where lock_before() dated
+# timestamptz columns in a zone other than UTC
+$node->safe_psql('postgres', 'CREATE DATABASE warned');
+$node->safe_psql('warned', q{
+	CREATE EXTENSION permissions VERSION '1.0';
+	INSERT INTO permissions.areas (area) VALUES ('books');
+	INSERT INTO permissions.actions (action, area, privilege, location_rule, min_access)
+		VALUES ('books.override', 'books', 'o', 'none', 'read');
+	CREATE TABLE entries (id int PRIMARY KEY, booked timestamptz NOT NULL);
+	SELECT permissions.lock_before('entries', 'booked', 'books', 'books.override');
+	CREATE TABLE sealed (id int PRIMARY KEY, status text GENERATED ALWAYS AS ('done') STORED);
+	SELECT permissions.lock_completed('sealed', 'status', ARRAY['done'], 'books.override');
+	CREATE TABLE notes (id int PRIMARY KEY, body text, secret text);
+	SELECT permissions.track('notes', '{secret}');
+	ALTER TABLE notes DROP COLUMN secret;
+});
+($update_rc, $update_out, $update_err) = $node->psql('warned',
+	"SET TimeZone = 'Europe/London'; ALTER EXTENSION permissions UPDATE");
+is($update_rc, 0, 'an update that cannot renew a trigger still completes');
+like($update_err, qr/WARNING:  could not renew permissions_track on public.notes: .*secret/,
+	'and warns of the trigger it could not renew');
+like($update_err, qr/WARNING:  the lock permissions_lock_completed on public.sealed would be refused by 1.1: a lock cannot check a generated column/,
+	'and of a lock that 1.1 refuses');
+unlike($update_err, qr/on entries would be refused/, 'but not of a lock that passes');
+like($update_err,
+	qr/WARNING:  lock_before\(\) now dates timestamptz columns in permissions.lock_time_zone \(UTC\), not in the session's TimeZone \(Europe\/London\)/,
+	'and warns that lock_before() dates in UTC now');
+is($node->safe_psql('warned', q{SELECT extversion FROM pg_extension WHERE extname = 'permissions'}),
+	$current, 'the warned database is updated');
 
 $node->stop;
 done_testing();

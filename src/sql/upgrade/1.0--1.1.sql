@@ -351,6 +351,24 @@ BEGIN
 			RAISE WARNING 'could not renew % on %: %', r.name, r.rel, SQLERRM
 				USING HINT = 'Call permissions.track() or the lock function on it again; permissions.lint() reports the tables it does not reach.';
 		END;
+		-- a lock 1.0 took that the lock functions of 1.1 refuse (a generated
+		-- column, a location or date column of another type, an action since
+		-- deleted) stays, but its checks now fail: say so
+		CONTINUE WHEN r.name OPERATOR(pg_catalog.=) 'permissions_track';
+		BEGIN
+			IF r.name OPERATOR(pg_catalog.=) 'permissions_lock_completed' THEN
+				PERFORM permissions._lock_check_args(r.rel, ARRAY[v_args[2], NULLIF(v_args[4], '')]::name[], v_args[3]);
+			ELSE
+				PERFORM permissions._lock_check_args(r.rel, ARRAY[v_args[2], NULLIF(v_args[5], '')]::name[], v_args[4]);
+				IF NOT permissions._column_type_in(r.rel, v_args[2]::name, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
+					RAISE EXCEPTION 'date column "%" of relation "%" is not a date or timestamp', v_args[2], r.rel
+						USING ERRCODE = 'datatype_mismatch';
+				END IF;
+			END IF;
+		EXCEPTION WHEN OTHERS THEN
+			RAISE WARNING 'the lock % on % would be refused by 1.1: %', r.name, r.rel, SQLERRM
+				USING HINT = 'Make it again (permissions.unlock(), then permissions.lock_completed() or lock_before()) on columns and an action that pass; until then the changes it checks may fail.';
+		END;
 	END LOOP;
 	-- lock_before() dated timestamptz columns in the session's TimeZone
 	IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgname OPERATOR(pg_catalog.=) 'permissions_lock_before')
