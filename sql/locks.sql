@@ -260,6 +260,14 @@ SET LOCAL permissions.user_id = 'cl';
 UPDATE bins SET qty = 5 WHERE id = 1;                      -- ... but committed so: the clerk may not
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
+-- the row's key changed by two overrides: the rule is named once
+BEGIN;
+SET LOCAL permissions.reason = 'renumbered';
+UPDATE bins SET id = 101 WHERE id = 1;
+UPDATE bins SET id = 201 WHERE id = 101;
+SET LOCAL permissions.user_id = 'cl';
+UPDATE bins SET qty = 5 WHERE id = 201;
+ROLLBACK;
 BEGIN;
 SET LOCAL permissions.reason = 'two fixes';
 UPDATE bins SET qty = 7 WHERE id = 1;

@@ -542,6 +542,7 @@ check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_inse
 	bool		completed = strcmp(trigger->tgargs[0], "completed") == 0;
 	const char *action;
 	const char *location_column;
+	const char *earlier = NULL;
 	StringInfoData rule;
 	StringInfoData why;
 
@@ -549,8 +550,7 @@ check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_inse
 	initStringInfo(&rule);
 	if (!closed_period_insert && written_by_us(tup))
 	{
-		const char *earlier = overridden_rule(rel, tup);
-
+		earlier = overridden_rule(rel, tup);
 		if (earlier == NULL)
 			return false;		/* not locked yet: written by this transaction */
 		appendStringInfo(&rule, "%s (overridden earlier in this transaction)", earlier);
@@ -580,7 +580,8 @@ check_row(Relation rel, Trigger *trigger, HeapTuple tup, bool closed_period_inse
 	initStringInfo(&why);
 	if (!may_override(rel, action, location_column, tup, &why))
 		locked_error(rel, tup, rule.data, action, &why);
-	*rule_out = rule.data;
+	/* the rule itself, which the row stays under (said once in messages) */
+	*rule_out = earlier != NULL ? pstrdup(earlier) : rule.data;
 	return true;
 }
 
