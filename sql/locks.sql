@@ -353,6 +353,33 @@ UPDATE padded SET status = 'draft' WHERE id = 1;
 RESET permissions.user_id;
 RESET ROLE;
 
+-- under a case-insensitive collation the column's = finds "COMPLETED" equal
+-- to "completed", and so does the lock; char(n) too
+CREATE COLLATION regress_locks_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE ci_orders (id int PRIMARY KEY, status text COLLATE regress_locks_ci NOT NULL,
+	code char(12) COLLATE regress_locks_ci NOT NULL);
+INSERT INTO ci_orders VALUES (1, 'COMPLETED', 'x'), (2, 'draft', 'x'), (3, 'x', 'Closed');
+SELECT permissions.lock_completed('ci_orders', 'status', '{completed}', 'orders.override');
+CREATE TABLE ci_codes (LIKE ci_orders INCLUDING ALL);
+INSERT INTO ci_codes SELECT * FROM ci_orders;
+SELECT permissions.lock_completed('ci_codes', 'code', '{closed}', 'orders.override');
+SELECT id FROM ci_orders WHERE status = 'completed';
+GRANT SELECT, UPDATE ON ci_orders, ci_codes TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+UPDATE ci_orders SET status = 'draft' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE ci_orders SET status = 'Draft' WHERE id = 2;
+UPDATE ci_codes SET code = 'open' WHERE id = 3;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE ci_codes SET code = 'open' WHERE id = 2;
+RESET permissions.user_id;
+RESET ROLE;
+SELECT id, status, code FROM ci_orders ORDER BY id;
+SELECT id, status, code FROM ci_codes ORDER BY id;
+DROP TABLE ci_orders, ci_codes;
+DROP COLLATION regress_locks_ci;
+
 -- a generated column is computed after the lock's trigger ran: refused, and
 -- if it becomes one later, every change fails rather than go unchecked
 CREATE TABLE gen (id int PRIMARY KEY, ts timestamp NOT NULL, d date GENERATED ALWAYS AS (ts::date) STORED);

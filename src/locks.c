@@ -190,6 +190,8 @@ status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
 	bool		typisvarlena;
 	bool		bpchar;
 	char	   *status;
+	Oid			collation;
+	Datum		status_text = (Datum) 0;
 
 	if (isnull)
 		return false;
@@ -197,9 +199,20 @@ status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
 	status = OidOutputFunctionCall(typoutput, value);
 	/* char(n) pads its text with spaces, which do not count (as in bpchar's =) */
 	bpchar = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid) == BPCHAROID;
+	/*
+	 * Under a nondeterministic collation (case- or accent-insensitive, say)
+	 * the column's = finds "COMPLETED" equal to "completed": so must the
+	 * lock, or such a row would escape it
+	 */
+	collation = TupleDescAttr(desc, attnum - 1)->attcollation;
+	if (OidIsValid(collation) && !get_collation_isdeterministic(collation))
+		status_text = CStringGetTextDatum(status);
 	for (int i = 4; i < trigger->tgnargs; i++)
 	{
-		if (bpchar ? same_but_trailing_spaces(trigger->tgargs[i], status)
+		if (status_text != (Datum) 0 ?
+			DatumGetBool(DirectFunctionCall2Coll(bpchar ? bpchareq : texteq, collation,
+												 CStringGetTextDatum(trigger->tgargs[i]), status_text)) :
+			bpchar ? same_but_trailing_spaces(trigger->tgargs[i], status)
 			: strcmp(trigger->tgargs[i], status) == 0)
 		{
 			*status_out = status;
