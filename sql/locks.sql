@@ -334,6 +334,15 @@ UPDATE bins SET location_id = 2 WHERE id = 2;              -- mg has read-only a
 SET permissions.reason = '   ';
 UPDATE bins SET qty = 10 WHERE id = 11;
 \echo :LAST_ERROR_SQLSTATE
+-- nor one of other white space or invisible characters (vertical tab,
+-- no-break, ideographic and zero-width spaces, a byte order mark)
+SET permissions.reason = E'\u00a0\u3000\u200b\ufeff\u2007\u0085\u180e\u2060\x0b\t';
+UPDATE bins SET qty = 10 WHERE id = 11;
+\echo :LAST_ERROR_SQLSTATE
+SET permissions.reason = E'\u00a0ok\u3000';
+BEGIN;
+UPDATE bins SET qty = 10 WHERE id = 11;                     -- a reason with a word in it
+ROLLBACK;
 RESET permissions.reason;
 RESET permissions.user_id;
 RESET ROLE;

@@ -24,6 +24,7 @@
  */
 #include "permissions.h"
 
+#include "mb/pg_wchar.h"
 #include "parser/scansup.h"
 
 #include "access/parallel.h"
@@ -100,18 +101,51 @@ perm_identity_setting(void)
 }
 
 /*
+ * The length in bytes of a character at c that shows nothing: ASCII white
+ * space and vertical tab, and in UTF-8 Unicode's other spaces (U+0085,
+ * U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) and
+ * the invisible U+180E, U+200B-U+200D, U+2060 and U+FEFF; 0 for any other
+ */
+static int
+blank_length(const unsigned char *c)
+{
+	if (scanner_isspace((char) c[0]) || c[0] == '\v')
+		return 1;
+	if (GetDatabaseEncoding() != PG_UTF8)
+		return 0;
+	if (c[0] == 0xC2 && (c[1] == 0x85 || c[1] == 0xA0))
+		return 2;
+	if (c[0] == 0xE1 && ((c[1] == 0x9A && c[2] == 0x80) || (c[1] == 0xA0 && c[2] == 0x8E)))
+		return 3;
+	if (c[0] == 0xE2 && c[1] == 0x80 &&
+		((c[2] >= 0x80 && c[2] <= 0x8D) || c[2] == 0xA8 || c[2] == 0xA9 || c[2] == 0xAF))
+		return 3;
+	if (c[0] == 0xE2 && c[1] == 0x81 && (c[2] == 0x9F || c[2] == 0xA0))
+		return 3;
+	if ((c[0] == 0xE3 && c[1] == 0x80 && c[2] == 0x80) ||
+		(c[0] == 0xEF && c[1] == 0xBB && c[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
+/*
  * The reason setting, or NULL when it is not set or says nothing (only
- * white space)
+ * white space or invisible characters)
  */
 const char *
 perm_identity_reason(void)
 {
+	const unsigned char *c;
+
 	if (reason_setting == NULL)
 		return NULL;
-	for (const char *c = reason_setting; *c != '\0'; c++)
+	for (c = (const unsigned char *) reason_setting; *c != '\0';)
 	{
-		if (!scanner_isspace(*c))
+		int			n = blank_length(c);
+
+		if (n == 0)
 			return reason_setting;
+		c += n;
 	}
 	return NULL;
 }
