@@ -389,6 +389,52 @@ SELECT id, status, code FROM ci_codes ORDER BY id;
 DROP TABLE ci_orders, ci_codes;
 DROP COLLATION regress_locks_ci;
 
+-- a status of another type is compared with its type's =: a citext
+-- "COMPLETED" is "completed", an integer 3 is '03', a boolean true 'yes';
+-- a locked status that is no value of the column's type is refused
+CREATE EXTENSION citext;
+CREATE TYPE regress_locks_state AS ENUM ('open', 'done');
+CREATE TABLE typed (id int PRIMARY KEY, ci citext NOT NULL, n int NOT NULL, b boolean NOT NULL,
+	e regress_locks_state NOT NULL);
+INSERT INTO typed VALUES (1, 'COMPLETED', 0, false, 'open'), (2, 'x', 3, false, 'open'),
+	(3, 'x', 0, true, 'open'), (4, 'x', 0, false, 'done'), (5, 'x', 0, false, 'open');
+CREATE TABLE typed_n (LIKE typed INCLUDING ALL);
+CREATE TABLE typed_b (LIKE typed INCLUDING ALL);
+CREATE TABLE typed_e (LIKE typed INCLUDING ALL);
+INSERT INTO typed_n SELECT * FROM typed;
+INSERT INTO typed_b SELECT * FROM typed;
+INSERT INTO typed_e SELECT * FROM typed;
+SELECT permissions.lock_completed('typed', 'ci', '{completed}', 'orders.override');
+SELECT permissions.lock_completed('typed_n', 'n', '{03}', 'orders.override');
+SELECT permissions.lock_completed('typed_b', 'b', '{yes}', 'orders.override');
+SELECT permissions.lock_completed('typed_e', 'e', '{done}', 'orders.override');
+SELECT permissions.lock_completed('typed_n', 'n', '{done}', 'orders.override');
+\echo :LAST_ERROR_SQLSTATE
+SELECT permissions.lock_completed('typed_e', 'e', '{closed}', 'orders.override');
+\echo :LAST_ERROR_SQLSTATE
+GRANT SELECT, UPDATE ON typed, typed_n, typed_b, typed_e TO regress_locks_app;
+SET ROLE regress_locks_app;
+SET permissions.user_id = 'cl';
+UPDATE typed SET n = 9 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE typed_n SET ci = 'y' WHERE id = 2;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE typed_b SET n = 9 WHERE id = 3;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE typed_e SET n = 9 WHERE id = 4;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE typed SET n = 9 WHERE id = 5;
+UPDATE typed_n SET n = 9 WHERE id = 5;
+UPDATE typed_b SET n = 9 WHERE id = 5;
+UPDATE typed_e SET n = 9 WHERE id = 5;
+RESET permissions.user_id;
+RESET ROLE;
+SELECT 'typed' AS t, id, n FROM typed UNION ALL SELECT 'typed_n', id, n FROM typed_n
+UNION ALL SELECT 'typed_b', id, n FROM typed_b UNION ALL SELECT 'typed_e', id, n FROM typed_e ORDER BY 1, 2;
+DROP TABLE typed, typed_n, typed_b, typed_e;
+DROP TYPE regress_locks_state;
+DROP EXTENSION citext;
+
 -- a generated column is computed after the lock's trigger ran: refused, and
 -- if it becomes one later, every change fails rather than go unchecked
 CREATE TABLE gen (id int PRIMARY KEY, ts timestamp NOT NULL, d date GENERATED ALWAYS AS (ts::date) STORED);

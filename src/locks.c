@@ -48,6 +48,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(permissions_lock_trigger);
 
@@ -177,7 +178,12 @@ same_but_trailing_spaces(const char *a, const char *b)
 }
 
 /*
- * Is the row's status one of the locked ones?
+ * Is the row's status one of the locked ones?  Text statuses are compared
+ * as text (char(n) without its padding; under a nondeterministic collation
+ * by that collation); a status of another type is compared with its type's
+ * = to each locked status read as a value of that type (lock_completed()
+ * checked they are), so that a citext "COMPLETED" is "completed", as 3 is
+ * '03'
  */
 static bool
 status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
@@ -191,6 +197,7 @@ status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
 	bool		bpchar;
 	char	   *status;
 	Oid			collation;
+	Oid			base;
 	Datum		status_text = (Datum) 0;
 
 	if (isnull)
@@ -207,6 +214,30 @@ status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
 	collation = TupleDescAttr(desc, attnum - 1)->attcollation;
 	if (OidIsValid(collation) && !get_collation_isdeterministic(collation))
 		status_text = CStringGetTextDatum(status);
+	base = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid);
+	if (base != TEXTOID && base != VARCHAROID && base != BPCHAROID && base != NAMEOID)
+	{
+		TypeCacheEntry *tc = lookup_type_cache(base, TYPECACHE_EQ_OPR_FINFO);
+
+		if (OidIsValid(tc->eq_opr_finfo.fn_oid))
+		{
+			Oid			typinput;
+			Oid			typioparam;
+
+			getTypeInputInfo(base, &typinput, &typioparam);
+			for (int i = 4; i < trigger->tgnargs; i++)
+			{
+				Datum		locked = OidInputFunctionCall(typinput, trigger->tgargs[i], typioparam, -1);
+
+				if (DatumGetBool(FunctionCall2Coll(&tc->eq_opr_finfo, collation, value, locked)))
+				{
+					*status_out = status;
+					return true;
+				}
+			}
+			return false;
+		}
+	}
 	for (int i = 4; i < trigger->tgnargs; i++)
 	{
 		if (status_text != (Datum) 0 ?

@@ -103,6 +103,30 @@ BEGIN
 END
 $function$;
 
+-- each locked status must be a value of the status column's type: the lock
+-- compares a status of a type other than text with that type's = (internal)
+CREATE FUNCTION permissions._lock_check_statuses(tbl regclass, status_column name, statuses text[])
+	RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_type text;
+	v_status text;
+BEGIN
+	SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO v_type FROM pg_catalog.pg_attribute a
+	 WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) status_column
+	   AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+	FOREACH v_status IN ARRAY statuses LOOP
+		BEGIN
+			EXECUTE pg_catalog.format('SELECT %L::%s', v_status, v_type);
+		EXCEPTION WHEN data_exception THEN
+			RAISE EXCEPTION 'locked status "%" is not a value of column "%" of relation "%" (%)',
+				v_status, status_column, tbl, v_type
+				USING ERRCODE = 'invalid_text_representation', DETAIL = SQLERRM;
+		END;
+	END LOOP;
+END
+$function$;
+
 CREATE FUNCTION permissions.lock_completed(tbl regclass, status_column name, locked_statuses text[],
 		override_action text, location_column name DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
@@ -113,6 +137,7 @@ BEGIN
 		RAISE EXCEPTION 'lock_completed needs a status column and at least one locked status'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	PERFORM permissions._lock_check_statuses(tbl, status_column, locked_statuses);
 	PERFORM permissions._lock_install(tbl, 'permissions_lock_completed',
 		ARRAY['completed', status_column::text, override_action, coalesce(location_column::text, '')]
 		OPERATOR(pg_catalog.||) locked_statuses);

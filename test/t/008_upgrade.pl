@@ -199,8 +199,8 @@ is($node->safe_psql('old', q{SELECT string_agg(user_id || ':' || kind, ',' ORDER
 
 # the update warns, and goes on, where 1.1 cannot put back what 1.0 put on
 # a table (an ignored column since dropped), where 1.0 took a lock that 1.1
-# refuses (on a generated status column), and where lock_before() dated
-# timestamptz columns in a zone other than UTC
+# refuses (on a generated status column, with a status that is no integer),
+# and where lock_before() dated timestamptz columns in a zone other than UTC
 $node->safe_psql('postgres', 'CREATE DATABASE warned');
 $node->safe_psql('warned', q{
 	CREATE EXTENSION permissions VERSION '1.0';
@@ -211,6 +211,8 @@ $node->safe_psql('warned', q{
 	SELECT permissions.lock_before('entries', 'booked', 'books', 'books.override');
 	CREATE TABLE sealed (id int PRIMARY KEY, status text GENERATED ALWAYS AS ('done') STORED);
 	SELECT permissions.lock_completed('sealed', 'status', ARRAY['done'], 'books.override');
+	CREATE TABLE counted (id int PRIMARY KEY, n int NOT NULL);
+	SELECT permissions.lock_completed('counted', 'n', ARRAY['done'], 'books.override');
 	CREATE TABLE notes (id int PRIMARY KEY, body text, secret text);
 	SELECT permissions.track('notes', '{secret}');
 	ALTER TABLE notes DROP COLUMN secret;
@@ -222,7 +224,9 @@ like($update_err, qr/WARNING:  could not renew permissions_track on public.notes
 	'and warns of the trigger it could not renew');
 like($update_err, qr/WARNING:  the lock permissions_lock_completed on public.sealed would be refused by 1.1: a lock cannot check a generated column/,
 	'and of a lock that 1.1 refuses');
-unlike($update_err, qr/on entries would be refused/, 'but not of a lock that passes');
+like($update_err, qr/WARNING:  the lock permissions_lock_completed on public.counted would be refused by 1.1: locked status "done" is not a value of column "n"/,
+	'and of a lock whose status is no value of its column');
+unlike($update_err, qr/on public.entries would be refused/, 'but not of a lock that passes');
 like($update_err,
 	qr/WARNING:  lock_before\(\) now dates timestamptz columns in permissions.lock_time_zone \(UTC\), not in the session's TimeZone \(Europe\/London\)/,
 	'and warns that lock_before() dates in UTC now');

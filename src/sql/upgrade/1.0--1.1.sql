@@ -307,6 +307,48 @@ BEGIN
 END
 $function$;
 
+-- lock_completed() checks its statuses against the column's type (08_locks.sql)
+-- each locked status must be a value of the status column's type: the lock
+-- compares a status of a type other than text with that type's = (internal)
+CREATE FUNCTION permissions._lock_check_statuses(tbl regclass, status_column name, statuses text[])
+	RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+DECLARE
+	v_type text;
+	v_status text;
+BEGIN
+	SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO v_type FROM pg_catalog.pg_attribute a
+	 WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) status_column
+	   AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+	FOREACH v_status IN ARRAY statuses LOOP
+		BEGIN
+			EXECUTE pg_catalog.format('SELECT %L::%s', v_status, v_type);
+		EXCEPTION WHEN data_exception THEN
+			RAISE EXCEPTION 'locked status "%" is not a value of column "%" of relation "%" (%)',
+				v_status, status_column, tbl, v_type
+				USING ERRCODE = 'invalid_text_representation', DETAIL = SQLERRM;
+		END;
+	END LOOP;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION permissions.lock_completed(tbl regclass, status_column name, locked_statuses text[],
+		override_action text, location_column name DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	PERFORM permissions._lock_check_args(tbl, ARRAY[status_column, location_column], override_action);
+	IF status_column IS NULL OR locked_statuses IS NULL OR pg_catalog.cardinality(locked_statuses) OPERATOR(pg_catalog.=) 0
+	   OR pg_catalog.array_position(locked_statuses, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'lock_completed needs a status column and at least one locked status'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	PERFORM permissions._lock_check_statuses(tbl, status_column, locked_statuses);
+	PERFORM permissions._lock_install(tbl, 'permissions_lock_completed',
+		ARRAY['completed', status_column::text, override_action, coalesce(location_column::text, '')]
+		OPERATOR(pg_catalog.||) locked_statuses);
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION permissions.unlock(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
 BEGIN
@@ -353,11 +395,13 @@ BEGIN
 		END;
 		-- a lock 1.0 took that the lock functions of 1.1 refuse (a generated
 		-- column, a location or date column of another type, an action since
-		-- deleted) stays, but its checks now fail: say so
+		-- deleted, a status that is no value of its column's type) stays,
+		-- but its checks now fail: say so
 		CONTINUE WHEN r.name OPERATOR(pg_catalog.=) 'permissions_track';
 		BEGIN
 			IF r.name OPERATOR(pg_catalog.=) 'permissions_lock_completed' THEN
 				PERFORM permissions._lock_check_args(r.rel, ARRAY[v_args[2], NULLIF(v_args[4], '')]::name[], v_args[3]);
+				PERFORM permissions._lock_check_statuses(r.rel, v_args[2]::name, v_args[5:]);
 			ELSE
 				PERFORM permissions._lock_check_args(r.rel, ARRAY[v_args[2], NULLIF(v_args[5], '')]::name[], v_args[4]);
 				IF NOT permissions._column_type_in(r.rel, v_args[2]::name, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
