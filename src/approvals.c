@@ -303,7 +303,11 @@ doc_key(const DocTable *t, const char *doc_id)
  * Every statement this file runs is prepared once per backend and kept
  * (the plan cache replans when a table changes, or when row level security
  * makes a plan depend on the role).  The statements on documents are built
- * per table, so plans are found by their text.
+ * per table, so plans are found by their text -- and by the search_path
+ * they run under: the plan cache re-analyzes and replans a statement run
+ * under another search_path than its last run, and a document is read both
+ * as the caller (the caller's path) and as its table's owner (the path
+ * perm_as_owner pins), so one plan for both was rebuilt at every use.
  * ---------------------------------------------------------------------
  */
 #define MAX_KEPT_PLANS 64
@@ -311,6 +315,7 @@ doc_key(const DocTable *t, const char *doc_id)
 typedef struct KeptPlan
 {
 	char	   *sql;
+	char	   *search_path;
 	int			nargs;
 	SPIPlanPtr	plan;
 } KeptPlan;
@@ -326,10 +331,12 @@ run_sql(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nu
 		bool read_only, long count)
 {
 	SPIPlanPtr	plan = NULL;
+	const char *path = namespace_search_path ? namespace_search_path : "";
 
 	for (int i = 0; i < nkept_plans && plan == NULL; i++)
 	{
-		if (kept_plans[i].nargs == nargs && strcmp(kept_plans[i].sql, sql) == 0)
+		if (kept_plans[i].nargs == nargs && strcmp(kept_plans[i].sql, sql) == 0 &&
+			strcmp(kept_plans[i].search_path, path) == 0)
 			plan = kept_plans[i].plan;
 	}
 	if (plan == NULL)
@@ -341,6 +348,7 @@ run_sql(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nu
 		if (nkept_plans < MAX_KEPT_PLANS && SPI_keepplan(plan) == 0)
 		{
 			kept_plans[nkept_plans].sql = MemoryContextStrdup(TopMemoryContext, sql);
+			kept_plans[nkept_plans].search_path = MemoryContextStrdup(TopMemoryContext, path);
 			kept_plans[nkept_plans].nargs = nargs;
 			kept_plans[nkept_plans].plan = plan;
 			nkept_plans++;
