@@ -204,8 +204,9 @@ status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
 		return false;
 	getTypeOutputInfo(TupleDescAttr(desc, attnum - 1)->atttypid, &typoutput, &typisvarlena);
 	status = OidOutputFunctionCall(typoutput, value);
+	base = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid);
 	/* char(n) pads its text with spaces, which do not count (as in bpchar's =) */
-	bpchar = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid) == BPCHAROID;
+	bpchar = base == BPCHAROID;
 	/*
 	 * Under a nondeterministic collation (case- or accent-insensitive, say)
 	 * the column's = finds "COMPLETED" equal to "completed": so must the
@@ -214,7 +215,6 @@ status_locked(Relation rel, Trigger *trigger, HeapTuple tup, char **status_out)
 	collation = TupleDescAttr(desc, attnum - 1)->attcollation;
 	if (OidIsValid(collation) && !get_collation_isdeterministic(collation))
 		status_text = CStringGetTextDatum(status);
-	base = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid);
 	if (base != TEXTOID && base != VARCHAROID && base != BPCHAROID && base != NAMEOID)
 	{
 		TypeCacheEntry *tc = lookup_type_cache(base, TYPECACHE_EQ_OPR_FINFO);
