@@ -146,6 +146,18 @@ $function$;
 COMMENT ON FUNCTION permissions.lock_completed(regclass, name, text[], text, name) IS
 	'rows whose committed status is one of locked_statuses are read-only unless overridden';
 
+-- a lock_before() date column must be a date, timestamp or timestamptz
+-- (1082, 1114, 1184), or a domain over one (internal)
+CREATE FUNCTION permissions._lock_check_date(tbl regclass, date_column name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	IF NOT permissions._column_type_in(tbl, date_column, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION 'date column "%" of relation "%" is not a date or timestamp', date_column, tbl
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
+END
+$function$;
+
 CREATE FUNCTION permissions.lock_before(tbl regclass, date_column name, area text, override_action text,
 		location_column name DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
@@ -154,12 +166,7 @@ BEGIN
 	IF date_column IS NULL OR area IS NULL THEN
 		RAISE EXCEPTION 'lock_before needs a date column and an area' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- date, timestamp or timestamptz (1082, 1114, 1184), or a domain over one
-	IF date_column IS NOT NULL
-	   AND NOT permissions._column_type_in(tbl, date_column, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
-		RAISE EXCEPTION 'date column "%" of relation "%" is not a date or timestamp', date_column, tbl
-			USING ERRCODE = 'datatype_mismatch';
-	END IF;
+	PERFORM permissions._lock_check_date(tbl, date_column);
 	IF NOT permissions.area_exists(area) THEN
 		RAISE EXCEPTION 'area "%" does not exist', area
 			USING ERRCODE = 'undefined_object', HINT = 'Areas are rows of permissions.areas.';

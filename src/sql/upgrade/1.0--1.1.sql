@@ -246,6 +246,18 @@ END
 $function$;
 
 -- lock_before() checks its date column's type (08_locks.sql)
+-- a lock_before() date column must be a date, timestamp or timestamptz
+-- (1082, 1114, 1184), or a domain over one (internal)
+CREATE FUNCTION permissions._lock_check_date(tbl regclass, date_column name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
+BEGIN
+	IF NOT permissions._column_type_in(tbl, date_column, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
+		RAISE EXCEPTION 'date column "%" of relation "%" is not a date or timestamp', date_column, tbl
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION permissions.lock_before(tbl regclass, date_column name, area text, override_action text,
 		location_column name DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog AS $function$
@@ -254,12 +266,7 @@ BEGIN
 	IF date_column IS NULL OR area IS NULL THEN
 		RAISE EXCEPTION 'lock_before needs a date column and an area' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- date, timestamp or timestamptz (1082, 1114, 1184), or a domain over one
-	IF date_column IS NOT NULL
-	   AND NOT permissions._column_type_in(tbl, date_column, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
-		RAISE EXCEPTION 'date column "%" of relation "%" is not a date or timestamp', date_column, tbl
-			USING ERRCODE = 'datatype_mismatch';
-	END IF;
+	PERFORM permissions._lock_check_date(tbl, date_column);
 	IF NOT permissions.area_exists(area) THEN
 		RAISE EXCEPTION 'area "%" does not exist', area
 			USING ERRCODE = 'undefined_object', HINT = 'Areas are rows of permissions.areas.';
@@ -404,10 +411,7 @@ BEGIN
 				PERFORM permissions._lock_check_statuses(r.rel, v_args[2]::name, v_args[5:]);
 			ELSE
 				PERFORM permissions._lock_check_args(r.rel, ARRAY[v_args[2], NULLIF(v_args[5], '')]::name[], v_args[4]);
-				IF NOT permissions._column_type_in(r.rel, v_args[2]::name, ARRAY[1082, 1114, 1184]::pg_catalog.oid[]) THEN
-					RAISE EXCEPTION 'date column "%" of relation "%" is not a date or timestamp', v_args[2], r.rel
-						USING ERRCODE = 'datatype_mismatch';
-				END IF;
+				PERFORM permissions._lock_check_date(r.rel, v_args[2]::name);
 			END IF;
 		EXCEPTION WHEN OTHERS THEN
 			RAISE WARNING 'the lock % on % would be refused by 1.1: %', r.name, r.rel, SQLERRM
