@@ -22,9 +22,11 @@
 #     PL/pgSQL jsonb audit trigger, and single-row UPDATE transactions per
 #     second, untracked, tracked and under a C trigger that does nothing
 #     (permissions_bench_noop.c: the floor of any trigger; pgbench, 2
-#     clients, twice as many rounds, each pair back to back; each
-#     run starts with the tables vacuumed and no checkpoint pending), and
-#     for comparison the untracked and tracked pair again at 100,000 rows;
+#     clients, twice as many rounds, each pair back to back; each run
+#     starts from compact tables and no checkpoint pending), and for
+#     comparison the untracked and tracked pair again at 100,000 rows;
+#     then all of them interleaved in one pgbench run per round, with an
+#     identical untracked table as the control of the method;
 #  6. protected tables (protect_setup.sql, protect.sql): 1,000,000 rows over
 #     200 locations, a user who sees half, four queries on five identical
 #     tables -- no RLS with a hand-written WHERE, a subquery policy, a
@@ -184,18 +186,16 @@ tps_once() {
 		sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
 declare -A tps last
-# each run starts from the same state for the five tables: their dead rows
-# vacuumed away and no checkpoint pending (the log itself is left to
-# autovacuum, as in production)
+# each run starts from the same state for the tables: the small ones
+# rewritten compactly (VACUUM FULL), so that all start from the same layout
+# whatever runs and 1,000-row statements came before (their ten hot pages
+# decide how often two clients meet), the big ones vacuumed, and no
+# checkpoint pending (the log itself is left to autovacuum, as in
+# production)
 same_start() {
-	run_as_pg psql -X -q -d bench -c "VACUUM bench.t_untracked, bench.t_tracked, bench.t_noop, bench.t_big_untracked, bench.t_big_tracked" -c CHECKPOINT
+	run_as_pg psql -X -q -d bench -c "VACUUM FULL bench.t_untracked, bench.t_twin, bench.t_tracked, bench.t_noop" \
+		-c "VACUUM bench.t_big_untracked, bench.t_big_tracked" -c CHECKPOINT
 }
-# twice the rounds of the other sections.  The two tables of a pair run
-# back to back, so that the ratio of a round compares runs seconds apart
-# (this machine's speed drifts over minutes), the first of the two
-# alternating; the pairs and the no-op table take turns in each place, so
-# that no table always runs in the same place (right after a tracked run,
-# say, whose entries may have started autovacuum on the log)
 pair_ratios=""
 big_ratios=""
 for ((r = 0; r < 2 * ROUNDS; r++)); do
@@ -233,6 +233,50 @@ awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" -v n
 	printf "%-52s %8.0f %5.0f%%\n", "  tracked by permissions.track()", bt, 100 * bt / bu
 	printf "%-52s %8s %5.0f%%\n", "  tracked / untracked, median of the rounds", "", 100 * bpr
 }'
+# The same transactions interleaved: one pgbench run per round in which
+# each transaction's script is drawn at random, so that all kinds run on
+# the same two clients through the same seconds and this machine's drift
+# (runs seconds apart differ by up to 20%) falls on all of them alike.
+# Throughput compares as the inverse of the mean latency of each kind (a
+# client runs its transactions back to back), from pgbench's per-transaction
+# log in µs.  The twin, an untracked table identical to the first, is the
+# control: its ratio shows what the method itself measures.
+mix_dir=""
+perm_mktemp mix_dir permissions-bench-mix
+if perm_is_root; then chown postgres "$mix_dir"; fi
+mix_scripts=(untracked twin noop tracked big_untracked big_tracked)
+mix_args=()
+for s in "${mix_scripts[@]}"; do mix_args+=(-f "test/bench/update_$s.pgbench"); done
+declare -A mix
+for ((r = 0; r < 2 * ROUNDS; r++)); do
+	same_start
+	rm -f "$mix_dir"/mix.*
+	run_as_pg env PGOPTIONS="-c permissions.user_id=u7" pgbench -n -c 2 -j 2 -T "$DURATION" \
+		-l --log-prefix="$mix_dir/mix" "${mix_args[@]}" bench >/dev/null 2>&1 ||
+		perm_die "pgbench of the interleaved scripts failed"
+	# mean latency per script (column 4: the script's index, column 3: µs)
+	ratios=$(cat "$mix_dir"/mix.* | awk -v k="${#mix_scripts[@]}" '
+		{ sum[$4] += $3; n[$4]++ }
+		END {
+			for (i = 0; i < k; i++) if (n[i] < 100) exit 1
+			for (i = 0; i < k; i++) m[i] = sum[i] / n[i]
+			printf "%.4f %.4f %.4f %.4f\n", m[0] / m[1], m[0] / m[2], m[0] / m[3], m[4] / m[5]
+		}') || perm_die "the interleaved run logged fewer than 100 transactions of a script"
+	read -r m_twin m_noop m_tracked m_big <<<"$ratios"
+	mix[twin]+="$m_twin " mix[noop]+="$m_noop " mix[tracked]+="$m_tracked " mix[big]+="$m_big "
+done
+range_of() { printf '%s\n' $1 | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f%%", 100 * lo, 100 * hi }'; }
+awk -v rounds="$((2 * ROUNDS))" -v tw="$(median "${mix[twin]}")" -v no="$(median "${mix[noop]}")" \
+	-v tr="$(median "${mix[tracked]}")" -v bg="$(median "${mix[big]}")" \
+	-v twr="$(range_of "${mix[twin]}")" -v nor="$(range_of "${mix[noop]}")" \
+	-v trr="$(range_of "${mix[tracked]}")" -v bgr="$(range_of "${mix[big]}")" 'BEGIN {
+	printf "\n%-52s %8s %6s\n", "the same, interleaved (median of " rounds " rounds, range)", "", ""
+	printf "%-52s %8s %5.0f%%  (control: should be 100%%)\n", "an identical untracked table", twr, 100 * tw
+	printf "%-52s %8s %5.0f%%\n", "a C AFTER ROW trigger that does nothing", nor, 100 * no
+	printf "%-52s %8s %5.0f%%  (target >= 85%%)\n", "tracked by permissions.track()", trr, 100 * tr
+	printf "%-52s %8s %5.0f%%\n", "  on 100,000-row tables", bgr, 100 * bg
+}'
+
 PERM_STEP="timing protected tables"
 perm_msg "protected tables: loading 5 x 1,000,000 rows"
 run_as_pg psql -X -q -v ON_ERROR_STOP=1 -d bench -f test/bench/protect_setup.sql >/dev/null
