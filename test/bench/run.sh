@@ -23,10 +23,10 @@
 #     second, untracked, tracked and under a C trigger that does nothing
 #     (permissions_bench_noop.c: the floor of any trigger; pgbench, 2
 #     clients, twice as many rounds, each pair back to back; each run
-#     starts from compact tables and no checkpoint pending), and for
-#     comparison the untracked and tracked pair again at 100,000 rows;
-#     then all of them interleaved in one pgbench run per round, with an
-#     identical untracked table as the control of the method;
+#     starts from compact tables and no checkpoint pending; an identical
+#     untracked table, run beside the untracked one, as the control), and
+#     for comparison the untracked and tracked pair again at 100,000 rows;
+#     then all of them interleaved in one pgbench run per round;
 #  6. protected tables (protect_setup.sql, protect.sql): 1,000,000 rows over
 #     200 locations, a user who sees half, four queries on five identical
 #     tables -- no RLS with a hand-written WHERE, a subquery policy, a
@@ -196,13 +196,17 @@ same_start() {
 	run_as_pg psql -X -q -d bench -c "VACUUM FULL bench.t_untracked, bench.t_twin, bench.t_tracked, bench.t_noop" \
 		-c "VACUUM bench.t_big_untracked, bench.t_big_tracked" -c CHECKPOINT
 }
+# The twin, an untracked table identical to the first, runs on the untracked
+# table's other side: its ratio shows how far two runs of the same work
+# seconds apart differ here.
 pair_ratios=""
 big_ratios=""
+twin_ratios=""
 for ((r = 0; r < 2 * ROUNDS; r++)); do
 	if ((r % 2 == 0)); then
-		small=(untracked tracked) big=(big_untracked big_tracked)
+		small=(twin untracked tracked) big=(big_untracked big_tracked)
 	else
-		small=(tracked untracked) big=(big_tracked big_untracked)
+		small=(tracked untracked twin) big=(big_tracked big_untracked)
 	fi
 	case $((r % 3)) in
 	0) order=("${small[@]}" "${big[@]}" noop) ;;
@@ -218,16 +222,21 @@ for ((r = 0; r < 2 * ROUNDS; r++)); do
 	done
 	pair_ratios+="$(awk -v u="${last[untracked]}" -v t="${last[tracked]}" 'BEGIN { printf "%.4f", t / u }') "
 	big_ratios+="$(awk -v u="${last[big_untracked]}" -v t="${last[big_tracked]}" 'BEGIN { printf "%.4f", t / u }') "
+	twin_ratios+="$(awk -v u="${last[untracked]}" -v t="${last[twin]}" 'BEGIN { printf "%.4f", t / u }') "
 done
+# the lowest and highest of a list of ratios, as percentages
+range_of() { printf '%s\n' $1 | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f%%", 100 * lo, 100 * hi }'; }
 max_of() { printf '%s\n' $1 | sort -n | tail -n 1; }
 awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" -v n="$(max_of "${tps[noop]}")" \
 	-v bu="$(max_of "${tps[big_untracked]}")" -v bt="$(max_of "${tps[big_tracked]}")" \
-	-v rounds="$((2 * ROUNDS))" -v pr="$(median "$pair_ratios")" -v bpr="$(median "$big_ratios")" 'BEGIN {
+	-v rounds="$((2 * ROUNDS))" -v pr="$(median "$pair_ratios")" -v bpr="$(median "$big_ratios")" \
+	-v tw="$(median "$twin_ratios")" -v twr="$(range_of "$twin_ratios")" -v prr="$(range_of "$pair_ratios")" 'BEGIN {
 	printf "\n%-52s %8s %6s\n", "single-row UPDATE transactions (best of " rounds " rounds)", "tps", ""
 	printf "%-52s %8.0f\n", "untracked", u
 	printf "%-52s %8.0f %5.0f%%  (reference: the trigger machinery alone)\n", "a C AFTER ROW trigger that does nothing", n, 100 * n / u
 	printf "%-52s %8.0f %5.0f%%  (target >= 85%%)\n", "tracked by permissions.track()", t, 100 * t / u
-	printf "%-52s %8s %5.0f%%\n", "tracked / untracked, median of the rounds", "", 100 * pr
+	printf "%-52s %8s %5.0f%%\n", "tracked / untracked, median of the rounds (range)", prr, 100 * pr
+	printf "%-52s %8s %5.0f%%  (control: should be 100%%)\n", "identical twin / untracked, median (range)", twr, 100 * tw
 	printf "%-52s\n", "the same on 100,000-row tables (for comparison):"
 	printf "%-52s %8.0f\n", "  untracked", bu
 	printf "%-52s %8.0f %5.0f%%\n", "  tracked by permissions.track()", bt, 100 * bt / bu
@@ -265,7 +274,6 @@ for ((r = 0; r < 2 * ROUNDS; r++)); do
 	read -r m_twin m_noop m_tracked m_big <<<"$ratios"
 	mix[twin]+="$m_twin " mix[noop]+="$m_noop " mix[tracked]+="$m_tracked " mix[big]+="$m_big "
 done
-range_of() { printf '%s\n' $1 | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f%%", 100 * lo, 100 * hi }'; }
 awk -v rounds="$((2 * ROUNDS))" -v tw="$(median "${mix[twin]}")" -v no="$(median "${mix[noop]}")" \
 	-v tr="$(median "${mix[tracked]}")" -v bg="$(median "${mix[big]}")" \
 	-v twr="$(range_of "${mix[twin]}")" -v nor="$(range_of "${mix[noop]}")" \
