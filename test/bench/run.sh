@@ -196,9 +196,15 @@ same_start() {
 	run_as_pg psql -X -q -d bench -c "VACUUM FULL bench.t_untracked, bench.t_twin, bench.t_tracked, bench.t_noop" \
 		-c "VACUUM bench.t_big_untracked, bench.t_big_tracked" -c CHECKPOINT
 }
-# The twin, an untracked table identical to the first, runs on the untracked
-# table's other side: its ratio shows how far two runs of the same work
-# seconds apart differ here.
+# twice the rounds of the other sections.  The two tables of a pair run
+# back to back, so that the ratio of a round compares runs seconds apart
+# (this machine's speed drifts over minutes), the first of the two
+# alternating; the pairs and the no-op table take turns in each place, so
+# that no table always runs in the same place (right after a tracked run,
+# say, whose entries may have started autovacuum on the log).  The twin, an
+# untracked table identical to the first, runs on the untracked table's
+# other side: its ratio shows how far two runs of the same work seconds
+# apart differ here.
 pair_ratios=""
 big_ratios=""
 twin_ratios=""
@@ -231,10 +237,10 @@ awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" -v n
 	-v bu="$(max_of "${tps[big_untracked]}")" -v bt="$(max_of "${tps[big_tracked]}")" \
 	-v rounds="$((2 * ROUNDS))" -v pr="$(median "$pair_ratios")" -v bpr="$(median "$big_ratios")" \
 	-v tw="$(median "$twin_ratios")" -v twr="$(range_of "$twin_ratios")" -v prr="$(range_of "$pair_ratios")" 'BEGIN {
-	printf "\n%-52s %8s %6s\n", "single-row UPDATE transactions (best of " rounds " rounds)", "tps", ""
+	printf "\n%-52s %8s %6s\n", "single-row UPDATEs back to back (best of " rounds " rounds)", "tps", ""
 	printf "%-52s %8.0f\n", "untracked", u
 	printf "%-52s %8.0f %5.0f%%  (reference: the trigger machinery alone)\n", "a C AFTER ROW trigger that does nothing", n, 100 * n / u
-	printf "%-52s %8.0f %5.0f%%  (target >= 85%%)\n", "tracked by permissions.track()", t, 100 * t / u
+	printf "%-52s %8.0f %5.0f%%  (target >= 85%%: held against the interleaved figure)\n", "tracked by permissions.track()", t, 100 * t / u
 	printf "%-52s %8s %5.0f%%\n", "tracked / untracked, median of the rounds (range)", prr, 100 * pr
 	printf "%-52s %8s %5.0f%%  (control: should be 100%%)\n", "identical twin / untracked, median (range)", twr, 100 * tw
 	printf "%-52s\n", "the same on 100,000-row tables (for comparison):"
@@ -245,7 +251,7 @@ awk -v u="$(max_of "${tps[untracked]}")" -v t="$(max_of "${tps[tracked]}")" -v n
 # The same transactions interleaved: one pgbench run per round in which
 # each transaction's script is drawn at random, so that all kinds run on
 # the same two clients through the same seconds and this machine's drift
-# (runs seconds apart differ by up to 20%) falls on all of them alike.
+# (runs of the same work seconds apart differ by 10-30%) falls on all of them alike.
 # Throughput compares as the inverse of the mean latency of each kind (a
 # client runs its transactions back to back), from pgbench's per-transaction
 # log in µs.  The twin, an untracked table identical to the first, is the
