@@ -41,8 +41,8 @@ CREATE FUNCTION bench.noop_trigger() RETURNS trigger LANGUAGE c
 	AS 'permissions_bench_noop', 'permissions_bench_noop';
 CREATE TRIGGER noop AFTER INSERT OR UPDATE OR DELETE ON bench.t_noop
 	FOR EACH ROW EXECUTE FUNCTION bench.noop_trigger();
--- the control of the interleaved runs: a second untracked table, identical
--- to the first, whose ratio to it shows what the method itself measures
+-- the control of the single-row runs: a second untracked table, identical
+-- to the first, whose ratio to it shows the measure's noise
 CREATE TABLE bench.t_twin (LIKE bench.t_untracked INCLUDING ALL);
 INSERT INTO bench.t_untracked SELECT g, g, 'note ' || g, now() FROM generate_series(1, 1000) g;
 INSERT INTO bench.t_twin SELECT * FROM bench.t_untracked;
