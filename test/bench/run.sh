@@ -205,6 +205,8 @@ same_start() {
 # untracked table identical to the first, runs on the untracked table's
 # other side: its ratio shows how far two runs of the same work seconds
 # apart differ here.
+# $1 / $2, to four places
+ratio() { awk -v t="$1" -v u="$2" 'BEGIN { printf "%.4f", t / u }'; }
 pair_ratios=""
 big_ratios=""
 twin_ratios=""
@@ -226,9 +228,9 @@ for ((r = 0; r < 2 * ROUNDS; r++)); do
 		tps[$s]+="$out "
 		last[$s]=$out
 	done
-	pair_ratios+="$(awk -v u="${last[untracked]}" -v t="${last[tracked]}" 'BEGIN { printf "%.4f", t / u }') "
-	big_ratios+="$(awk -v u="${last[big_untracked]}" -v t="${last[big_tracked]}" 'BEGIN { printf "%.4f", t / u }') "
-	twin_ratios+="$(awk -v u="${last[untracked]}" -v t="${last[twin]}" 'BEGIN { printf "%.4f", t / u }') "
+	pair_ratios+="$(ratio "${last[tracked]}" "${last[untracked]}") "
+	big_ratios+="$(ratio "${last[big_tracked]}" "${last[big_untracked]}") "
+	twin_ratios+="$(ratio "${last[twin]}" "${last[untracked]}") "
 done
 # the lowest and highest of a list of ratios, as percentages
 range_of() { printf '%s\n' $1 | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f%%", 100 * lo, 100 * hi }'; }
